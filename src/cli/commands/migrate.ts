@@ -1,0 +1,107 @@
+// `migrate`: rewrite files in place (or not, with --dry), then their package.json files.
+// Order matters: everything is computed first, then the dirty-tree check runs on exactly the files
+// that would change, and only then is anything written — a refusal leaves the tree untouched.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { CliOptions } from '../args';
+import { DirtyTreeError } from '../errors';
+import { displayPath } from '../files';
+import { fingerprintOf, lineAt } from '../fingerprint';
+import { gitDirtyFiles, gitTopLevel } from '../git';
+import { aggregateNeeds } from '../packages';
+import { pipeline } from '../pipeline';
+import { toFailure, type ReportedFinding } from '../process-file';
+import type { Failure, RunReport } from '../report';
+import { scan } from '../scan';
+import { writeFileAtomic } from '../write';
+
+interface PendingWrite { file: string; before: string; after: string }
+
+function refuseDirty(files: readonly string[], cwd: string): void {
+  const tops = new Map<string, Set<string> | null>();
+  const dirty: string[] = [];
+  for (const file of files) {
+    const dir = path.dirname(file);
+    let top: string | null | undefined = [...tops.keys()].find((t) => dir === t || dir.startsWith(t + path.sep));
+    if (top === undefined) {
+      top = gitTopLevel(dir);
+      if (top === null) continue; // not in a repository: nothing to protect against
+      if (!tops.has(top)) tops.set(top, gitDirtyFiles(top));
+    }
+    if (tops.get(top)?.has(file)) dirty.push(displayPath(file, cwd));
+  }
+  if (dirty.length > 0) throw new DirtyTreeError(dirty);
+}
+
+export async function migrate(opts: CliOptions, cwd: string, out: (s: string) => void): Promise<RunReport> {
+  const started = process.hrtime.bigint();
+  const s = await scan(opts, 'migrate', cwd);
+  const failures: Failure[] = [...s.readFailures];
+  const findings: ReportedFinding[] = [];
+  const pending: PendingWrite[] = [];
+
+  for (const r of s.results) {
+    findings.push(...r.findings);
+    if (r.status === 'failed') failures.push({ file: r.file, ...r.error! });
+    else if (r.status === 'changed') pending.push({ file: r.file, before: s.originals.get(r.file)!, after: r.output! });
+  }
+  const unchanged = s.results.filter((r) => r.status === 'unchanged').length;
+
+  if (s.packageJsons.length > 0) {
+    const p = pipeline();
+    for (const [file, needs] of aggregateNeeds(s.packageJsons, s.results)) {
+      try {
+        const text = fs.readFileSync(file, 'utf8');
+        const r = p.migratePackageJson(text, file, needs);
+        const after = r.changed ? r.output : text;
+        findings.push(...r.findings.map((f) => ({ ...f, file, fingerprint: fingerprintOf(lineAt(after, f.line)) })));
+        if (r.changed && r.output !== text) {
+          pending.push({ file, before: text, after: r.output });
+        }
+      } catch (err) {
+        failures.push({ file, ...toFailure(err) });
+      }
+    }
+  }
+
+  if (!opts.dry && !opts.force) refuseDirty(pending.map((w) => w.file), cwd);
+
+  const written: string[] = [];
+  for (const w of pending) {
+    const rel = displayPath(w.file, cwd);
+    if (opts.diff) out(createTwoFilesPatch(`a/${rel}`, `b/${rel}`, w.before, w.after));
+    if (opts.print) out(`==> ${rel} <==\n${w.after}${w.after.endsWith('\n') ? '' : '\n'}`);
+    if (opts.dry) {
+      written.push(w.file);
+      continue;
+    }
+    try {
+      // Someone may have saved the file while we worked: never overwrite what we did not read.
+      if (fs.readFileSync(w.file, 'utf8') !== w.before) throw new Error('file changed on disk during the run; not written');
+      writeFileAtomic(w.file, w.after);
+      written.push(w.file);
+    } catch (err) {
+      failures.push({ file: w.file, ...toFailure(err) });
+    }
+  }
+
+  const pkgSet = new Set(s.packageJsons);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return {
+    summary: {
+      command: 'migrate', dry: opts.dry,
+      filesScanned: s.sources.length,
+      skippedWithoutParsing: s.skippedWithoutParsing,
+      parsed: s.results.length,
+      changed: written.filter((f) => !pkgSet.has(f)).length,
+      unchanged,
+      failed: failures.length,
+      manualFindings: findings.filter((f) => f.severity === 'error').length,
+      infoFindings: findings.filter((f) => f.severity === 'info').length,
+      packageJsonsChanged: written.filter((f) => pkgSet.has(f)).length,
+      seconds,
+    },
+    findings, failures, changedFiles: written, cwd,
+  };
+}

@@ -1,0 +1,58 @@
+// Git queries, through the git binary: its own answer to "which files does this repository have"
+// and "which of them differ from HEAD" is the only exact one (.gitignore, info/exclude, global
+// excludes, negations, submodules). Every call is bounded; no git, or not a repository, means null.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+const GIT_TIMEOUT_MS = 60_000;
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+function git(cwd: string, args: string[]): string | null {
+  try {
+    return execFileSync('git', args, {
+      cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_BUFFER,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** Absolute path of the work tree holding `dir`, or null when `dir` is not inside one. */
+export function gitTopLevel(dir: string): string | null {
+  const out = git(dir, ['rev-parse', '--show-toplevel']);
+  return out === null ? null : path.resolve(out.trim());
+}
+
+/** Absolute paths of tracked and untracked-but-not-ignored files under `dir` (inside `top`). */
+export function gitListFiles(top: string, dir: string): string[] | null {
+  const rel = path.relative(top, dir) || '.';
+  const out = git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', rel]);
+  if (out === null) return null;
+  const files = new Set<string>();
+  for (const entry of out.split('\0')) {
+    // A nested repository shows up as "dir/"; its files are not ours to list.
+    if (entry === '' || entry.endsWith('/')) continue;
+    files.add(path.join(top, entry));
+  }
+  return [...files];
+}
+
+/**
+ * Absolute paths of files in the work tree `top` that differ from HEAD: modified, staged, added,
+ * deleted, renamed, or untracked (an untracked file has no committed copy to go back to).
+ */
+export function gitDirtyFiles(top: string): Set<string> | null {
+  const out = git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=no']);
+  if (out === null) return null;
+  const dirty = new Set<string>();
+  const entries = out.split('\0');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!entry || entry.length < 4) continue;
+    const status = entry.slice(0, 2);
+    dirty.add(path.join(top, entry.slice(3)));
+    // Renames and copies carry the original path as the next NUL-separated field.
+    if (status.includes('R') || status.includes('C')) i++;
+  }
+  return dirty;
+}

@@ -1,0 +1,35 @@
+// package.json handling: each source file belongs to its nearest enclosing package.json among those
+// the run found (the one Node's resolution starts from), and that package gets ag-auth and/or
+// sc-auth-bridge if any of its migrated files now imports them.
+import path from 'node:path';
+import type { FileResult } from './process-file';
+
+export interface PackageNeeds { needsBridge: boolean; needsAgAuth: boolean }
+
+export function nearestPackage(file: string, packageDirs: ReadonlySet<string>): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    if (packageDirs.has(dir)) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Maps each package.json path to what its files need. */
+export function aggregateNeeds(packageJsons: readonly string[], results: Iterable<FileResult>): Map<string, PackageNeeds> {
+  const byDir = new Map<string, PackageNeeds>();
+  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false });
+  const dirs = new Set(byDir.keys());
+  for (const r of results) {
+    if (r.status === 'failed' || (!r.needsBridge && !r.needsAgAuth)) continue;
+    const dir = nearestPackage(r.file, dirs);
+    if (dir === undefined) continue;
+    const needs = byDir.get(dir)!;
+    needs.needsBridge ||= r.needsBridge;
+    needs.needsAgAuth ||= r.needsAgAuth;
+  }
+  const out = new Map<string, PackageNeeds>();
+  for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);
+  return out;
+}

@@ -1,0 +1,33 @@
+// The CLI's only door to the codemods (codemods/pipeline, per CONTRACTS.md). Loaded lazily because
+// it pulls in jscodeshift and its parsers (~200 ms): a run where the text pre-filter rejects every
+// file, or `--help`, should not pay for that.
+export type RuleId =
+  | 'sc-auth-import' | 'callback-call' | 'async-option' | 'sync-call' | 'callback-engine'
+  | 'sc-auth-dependency' | 'manual-review' | 'bridge-import';
+export type Severity = 'error' | 'info';
+export type Target = 'ag-auth' | 'bridge';
+export interface Finding {
+  file: string; line: number; column: number; rule: RuleId; message: string; severity: Severity;
+}
+export interface PipelineOptions { target?: Target; engineNames?: string[] }
+export interface PipelineResult {
+  output: string; changed: boolean; findings: Finding[]; needsBridge: boolean; needsAgAuth: boolean;
+}
+export interface PipelineModule {
+  mightBeRelevant(source: string): boolean;
+  parserFor(filePath: string): 'babel' | 'ts' | 'tsx';
+  migrateSource(source: string, filePath: string, options?: PipelineOptions): PipelineResult;
+  checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
+  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean }):
+    { output: string; changed: boolean; findings: Finding[] };
+  checkPackageJson(text: string, filePath: string): Finding[];
+  TRANSFORMS: ReadonlyArray<{ name: string; description: string }>;
+  RULES: ReadonlyArray<{ id: RuleId; description: string; severity: Severity }>;
+}
+
+let loaded: PipelineModule | undefined;
+
+export function pipeline(): PipelineModule {
+  loaded ??= require('../../codemods/pipeline') as PipelineModule;
+  return loaded;
+}

@@ -1,0 +1,56 @@
+// The shared front half of migrate and check: list files, read them, let the text pre-filter skip
+// most without parsing, and run the pipeline on the rest (in workers when there are enough).
+import fs from 'node:fs';
+import type { CliOptions } from './args';
+import { collectFiles } from './files';
+import { pipeline } from './pipeline';
+import { runAll, type SourceTask } from './pool';
+import { toFailure, type FileResult, type Mode } from './process-file';
+import { createProgress } from './progress';
+import type { Failure } from './report';
+
+export interface ScanResult {
+  sources: string[];
+  packageJsons: string[];
+  /** Pipeline results for the files the pre-filter let through. */
+  results: FileResult[];
+  /** The text each relevant file had when read (to diff against and to detect races). */
+  originals: Map<string, string>;
+  skippedWithoutParsing: number;
+  readFailures: Failure[];
+}
+
+export async function scan(opts: CliOptions, mode: Mode, cwd: string): Promise<ScanResult> {
+  const { sources, packageJsons } = collectFiles(opts.paths, { extensions: opts.extensions, ignore: opts.ignore, cwd });
+  const progress = createProgress(sources.length, mode === 'migrate' ? 'migrating' : 'checking', process.stderr);
+  const tasks: SourceTask[] = [];
+  const originals = new Map<string, string>();
+  const readFailures: Failure[] = [];
+  let skipped = 0;
+  try {
+    const { mightBeRelevant } = pipeline();
+    for (const file of sources) {
+      let source: string;
+      try {
+        source = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        readFailures.push({ file, ...toFailure(err) });
+        progress.tick();
+        continue;
+      }
+      if (mightBeRelevant(source)) {
+        tasks.push({ file, source });
+        originals.set(file, source);
+      } else {
+        skipped++;
+        progress.tick();
+      }
+    }
+    const results = await runAll(tasks, { mode, target: opts.target, engineNames: opts.engineNames }, opts.jobs, () =>
+      progress.tick(),
+    );
+    return { sources, packageJsons, results, originals, skippedWithoutParsing: skipped, readFailures };
+  } finally {
+    progress.done();
+  }
+}
