@@ -123,6 +123,11 @@ function makeEngine(mode) {
     }
     case 'legacy-raw':
       return handWrittenLegacyEngine();
+    case 'ag-auth': {
+      // ag-auth 2.1.1 dropped into a server that expects callbacks (14): a mid-migration mistake.
+      const AgAuth = require('ag-auth');
+      return new AgAuth();
+    }
     default:
       throw new Error(`unknown engine mode ${mode}`);
   }
@@ -190,10 +195,12 @@ function wire14(server) {
     socket.on('error', (err) => send({ type: 'event', name: 'socketError', socketId: socket.id, error: errInfo(err) }));
     socket.on('close', (code) => send({ type: 'event', name: 'socketClose', socketId: socket.id, code }));
     socket.on('login', (data, respond) => {
-      let returned;
-      returned = socket.setAuthToken(data.payload, data.options, (err) => {
-        send({ type: 'event', name: 'setAuthTokenDone', socketId: socket.id, error: errInfo(err) });
-      });
+      // noCatch: the 14-era fire-and-forget call, no callback.
+      const returned = data.noCatch
+        ? socket.setAuthToken(data.payload, data.options)
+        : socket.setAuthToken(data.payload, data.options, (err) => {
+            send({ type: 'event', name: 'setAuthTokenDone', socketId: socket.id, error: errInfo(err) });
+          });
       send({
         type: 'event',
         name: 'setAuthTokenReturned',

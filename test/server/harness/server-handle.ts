@@ -13,6 +13,7 @@ export type EngineMode =
   | 'bridge-set'
   | 'legacy-wrapped'
   | 'legacy-raw'
+  | 'ag-auth'
   | 'record-stock'
   | 'record-bridge';
 

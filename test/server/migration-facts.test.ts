@@ -1,0 +1,118 @@
+// Server-side differences between 14 and 15+ that MIGRATION.md states, checked on the real
+// packages, with the stock engine and with sc-auth-bridge (which must not change them).
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from './harness/client';
+import { handshakeWith } from './harness/scenarios';
+import { startServer, type EngineMode, type ServerHandle, type ServerVersion } from './harness/server-handle';
+import { refused } from './harness/suite';
+import { SERVER_MODES } from './harness/modes';
+import * as T from './harness/tokens';
+
+const ENGINES: EngineMode[] = SERVER_MODES.filter((m) => m !== 'bridge-set');
+const open: ServerHandle[] = [];
+afterAll(async () => {
+  await Promise.all(open.map((s) => s.close()));
+});
+
+async function serve(version: ServerVersion, mode: EngineMode) {
+  const cfg = T.hsConfig();
+  const server = await startServer(version, mode, cfg.serverOptions);
+  open.push(server);
+  return { server, cfg };
+}
+
+// `expiresInMinutes` (jsonwebtoken < 6) is still found in old apps: jsonwebtoken 8 and 9 refuse it.
+const OLD_OPTION = { expiresInMinutes: 60 };
+const SIGN_ERROR = { name: 'Error', message: '"expiresInMinutes" is not allowed in "options"' };
+
+/** Log in with options the signer refuses; returns what the client and the server saw. */
+async function failingLogin(server: ServerHandle, noCatch: boolean) {
+  const client = createClient(server.version, server.port);
+  try {
+    const status = await client.connect();
+    const invoked = await client.invoke('login', { payload: { username: 'alice' }, options: OLD_OPTION, noCatch }).then(
+      () => null,
+      (err) => err.name as string,
+    );
+    const close = await client.waitEvent('close');
+    const clientError = await client.waitEvent('error');
+    const closed = await server.waitFor((e) => e.name === 'socketClose' && e.socketId === status.id);
+    const returned = await server.waitFor((e) => e.name === 'setAuthTokenReturned' && e.socketId === status.id);
+    return { status, invoked, closeCode: close.detail, clientError: clientError.detail, serverCloseCode: closed.code, returned: returned.returned };
+  } finally {
+    client.destroy();
+  }
+}
+
+describe.each(ENGINES)('a failing setAuthToken, engine: %s', (mode) => {
+  it('14: the callback gets the signing error, setAuthToken returns undefined, the socket closes with 4002', async () => {
+    const { server } = await serve(14, mode);
+    const r = await failingLogin(server, false);
+    expect(r).toMatchObject({
+      invoked: 'BadConnectionError',
+      closeCode: 4002,
+      clientError: { name: 'SocketProtocolError', message: 'Server failed to sign auth token' },
+      serverCloseCode: 4002,
+      returned: 'undefined',
+    });
+    const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === r.status.id);
+    expect(done.error).toEqual(SIGN_ERROR);
+  });
+
+  it('20: setAuthToken returns a Promise that rejects with the signing error; the client sees the same as on 14', async () => {
+    const { server } = await serve(20, mode);
+    const r = await failingLogin(server, false);
+    expect(r).toMatchObject({
+      invoked: 'BadConnectionError',
+      closeCode: 4002,
+      clientError: { name: 'SocketProtocolError', message: 'Server failed to sign auth token' },
+      serverCloseCode: 4002,
+      returned: 'promise',
+    });
+    const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === r.status.id);
+    expect(done.error).toEqual(SIGN_ERROR);
+  });
+
+  it('14: fire-and-forget setAuthToken (no callback) that fails leaves the process running', async () => {
+    const { server } = await serve(14, mode);
+    const r = await failingLogin(server, true);
+    expect(r.closeCode).toBe(4002);
+    // The server still serves new connections.
+    expect(await handshakeWith(server, null)).toMatchObject({ isAuthenticated: false, authError: null });
+    expect(server.fatal).toEqual([]);
+  });
+
+  it('20: fire-and-forget setAuthToken that fails is an unhandled rejection: the server process dies', async () => {
+    const { server } = await serve(20, mode);
+    const r = await failingLogin(server, true);
+    expect(r.closeCode).toBe(4002);
+    expect(await server.exited(5000)).toBe(1);
+    expect(server.fatal).toEqual([{ kind: 'unhandledRejection', error: SIGN_ERROR }]);
+  });
+});
+
+describe('engines in the wrong server', () => {
+  it('a callback-only engine on 20 without fromLegacyEngine: valid tokens refused (AuthTokenError) and removed from the client', async () => {
+    const { server, cfg } = await serve(20, 'legacy-raw');
+    expect(await handshakeWith(server, T.validToken(cfg))).toEqual(refused('AuthTokenError', 'callback is not a function'));
+    // ...and every login fails: the socket is closed with 4002.
+    const r = await failingLogin(server, false);
+    expect(r.closeCode).toBe(4002);
+    const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === r.status.id);
+    expect(done.error).toEqual({ name: 'TypeError', message: 'callback is not a function' });
+  });
+
+  it('ag-auth (Promise-only) on 14: the first token-less handshake kills the server (unhandled rejection)', async () => {
+    const { server } = await serve(14, 'ag-auth');
+    const client = createClient(14, server.port);
+    try {
+      void client.connect().catch(() => undefined);
+      const abort = await client.waitEvent('connectAbort', 10_000);
+      expect(abort.detail).toBe(1006);
+      expect(await server.exited(5000)).toBe(1);
+      expect(server.fatal).toEqual([{ kind: 'unhandledRejection', error: { name: 'JsonWebTokenError', message: 'jwt must be provided' } }]);
+    } finally {
+      client.destroy();
+    }
+  });
+});
