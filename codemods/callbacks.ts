@@ -1,0 +1,242 @@
+/**
+ * callbacks: `engine.signToken(t, k, opts, cb)` -> `engine.signToken(t, k, opts).then(...)` on known
+ * auth engines, keeping what the callback meant. Anything whose meaning could change is left for the
+ * compat engine with a TODO (see lib/order.ts for the synchronous-callback hazard).
+ */
+import type { ASTPath } from 'jscodeshift';
+import { type Context, leaveForReview, report } from './lib/context';
+import { classifyCall, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption } from './lib/calls';
+import { propName, unwrap } from './lib/analysis';
+import { laterCodeReason, statementOf } from './lib/order';
+import { assignedNames, references, usesOwn } from './lib/walk';
+import { standalone } from './lib/run';
+
+export function callbacksStep(ctx: Context): void {
+  const { j, root } = ctx;
+  const calls: EngineCall[] = [];
+  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+    const c = classifyCall(ctx, p);
+    if (c) calls.push(c);
+  });
+  // Innermost first: converting an outer call moves inner calls, which must already be final.
+  for (const call of calls.reverse()) {
+    if (call.callbackIndex < 0 && !call.ambiguous) continue;
+    if (!call.kind) {
+      if (ctx.analysis.importsLegacy && call.callbackIndex >= 0) {
+        leaveForReview(ctx, call.path, `${call.method}() with a callback on a receiver that is not known to be an sc-auth engine; if it is one, convert it to a Promise call (or pass --engine-names)`);
+      }
+      continue;
+    }
+    if (call.ambiguous) {
+      leaveForReview(ctx, call.path, `cannot tell whether the last argument of ${call.method}() is options or a callback`);
+      continue;
+    }
+    convert(ctx, call);
+  }
+}
+
+function convert(ctx: Context, call: EngineCall): void {
+  const { j } = ctx;
+  const node = call.path.node;
+  const cbArg = node.arguments[call.callbackIndex];
+  const position = positionReason(call.path);
+  if (position) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${position}`);
+
+  const handlers = buildHandlers(ctx, call, cbArg);
+  if (typeof handlers === 'string') return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${handlers}`);
+
+  // sc-auth 5 signs asynchronously only with `async: true`; otherwise the callback ran before the
+  // method returned, and code after the call observed its effects.
+  const opts = call.optionsIndex >= 0 && call.optionsIndex !== call.callbackIndex ? optionsLiteral(ctx, call) : null;
+  const asyncSign = call.method === 'signToken' && !!opts && asyncProperty(opts.node)?.value === true;
+  if (!asyncSign) {
+    const stmt = statementPath(call.path);
+    const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg) }, stmt)
+      : statementOf({ j, root: ctx.root, written: assignedNames(cbArg) }, call.path, 0);
+    if (reason) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
+  }
+
+  node.arguments = node.arguments.filter((_: any, i: number) => i !== call.callbackIndex);
+  if (call.callbackIndex < call.optionsIndex) call.optionsIndex = -1;
+  const stripped = stripAsyncOption(ctx, call);
+  if (stripped === 'unknown' && call.method === 'signToken') {
+    report(ctx, call.path, 'async-option', "signToken() options are not a literal this codemod can see: make sure they carry no 'async' (ag-auth rejects it)");
+  }
+  const promiseCall = j.callExpression(node.callee, node.arguments);
+  (promiseCall as any).loc = null;
+  let replacement: any = j.callExpression(j.memberExpression(promiseCall, j.identifier(handlers.method)), handlers.args);
+  for (const next of handlers.chain) replacement = j.callExpression(j.memberExpression(replacement, j.identifier('then')), [next]);
+  call.path.replace(replacement);
+  ctx.changed = true;
+}
+
+/** Only a statement or a tail `return` may change from returning undefined to returning a Promise. */
+function positionReason(path: ASTPath<any>): string | null {
+  const parent = path.parent && path.parent.node;
+  if (!parent) return 'unexpected position';
+  if (parent.type === 'ExpressionStatement') return null;
+  const fn = enclosingFunction(path);
+  if (parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && parent.body === path.node)) {
+    if (fn && fn.async) return 'it is returned from an async function, which would now wait for it';
+    return null;
+  }
+  return 'its return value is used';
+}
+
+function enclosingFunction(path: ASTPath<any>): any {
+  for (let p: any = path.parent; p; p = p.parent) {
+    if (/Function|Method/.test(p.node.type)) return p.node;
+  }
+  return null;
+}
+
+function statementPath(path: ASTPath<any>): ASTPath<any> | null {
+  const parent: any = path.parent;
+  if (parent && /^(ExpressionStatement|ReturnStatement)$/.test(parent.node.type)) return parent;
+  return null;
+}
+
+interface Handlers { method: 'then' | 'catch'; args: any[]; chain: any[] }
+
+function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | string {
+  const { j } = ctx;
+  const valueName = call.method === 'signToken' ? 'signedToken' : 'decodedToken';
+  let cb = unwrap(cbArg);
+  if (cb.type === 'Identifier') return namedCallback(ctx, cb.name, valueName);
+
+  let boundToThis = false;
+  if (cb.type === 'CallExpression') { // function () {}.bind(x)
+    if (cb.arguments.length !== 1) return 'the callback is bound with extra arguments';
+    boundToThis = unwrap(cb.arguments[0]).type === 'ThisExpression';
+    const target = cb.arguments[0];
+    cb = unwrap(cb.callee.object);
+    if (!boundToThis && usesOwn(cb.body, 'this')) return `the callback is bound to ${target.type === 'Identifier' ? target.name : 'another object'} and uses this`;
+  }
+  if (cb.generator) return 'the callback is a generator';
+  if (cb.params.length > 2 || cb.params.some((p: any) => p.type !== 'Identifier')) return 'the callback takes other parameters than (err, token)';
+  if (cb.type === 'FunctionExpression' && usesOwn(cb.body, 'arguments')) return 'the callback reads arguments';
+  if (cb.type === 'FunctionExpression' && cb.id && references(cb.body, cb.id.name)) return 'the callback refers to itself by name';
+  const keepFunction = cb.type === 'FunctionExpression' && !boundToThis && usesOwn(cb.body, 'this');
+  const E: string | undefined = cb.params[0]?.name;
+  const T: string | undefined = cb.params[1]?.name;
+  const mk = (params: any[], body: any): any => {
+    const block = body.type === 'BlockStatement' ? body : body;
+    const f: any = keepFunction ? j.functionExpression(null, params, block) : j.arrowFunctionExpression(params, block);
+    f.async = !!cb.async;
+    return f;
+  };
+  const id = (name: string) => j.identifier(name);
+
+  // `(err, token) => done(err, token)` is the named-callback case.
+  if (cb.type === 'ArrowFunctionExpression' && cb.body.type === 'CallExpression' && cb.body.callee.type === 'Identifier' && E && !cb.async) {
+    const a = cb.body.arguments;
+    const passThrough = a.length >= 1 && a.length <= 2 && a[0].type === 'Identifier' && a[0].name === E &&
+      (a.length === 1 || (T && a[1].type === 'Identifier' && a[1].name === T)) && cb.body.callee.name !== E && cb.body.callee.name !== T;
+    if (passThrough && a.length === 2) return namedCallback(ctx, cb.body.callee.name, valueName);
+  }
+
+  const body = cb.body.type === 'BlockStatement' ? cb.body : null;
+  if (body && E) {
+    const split = splitErrorBranch(body.body, E, T);
+    if (split) {
+      const okBlock = split.okBlock ?? j.blockStatement(split.ok);
+      const errBlock = split.errBlock ?? j.blockStatement(split.err);
+      const errParams = references(errBlock, E) ? [id(E)] : [];
+      if (okBlock.body.length === 0) return { method: 'catch', args: [mk(errParams.length ? errParams : [id(E)], errBlock)], chain: [] };
+      return { method: 'then', args: [mk(T ? [id(T)] : [], okBlock), mk(errParams, errBlock)], chain: [] };
+    }
+  }
+  // One body for both outcomes: turn the outcome back into (err, token) and keep the body whole.
+  if (!E) {
+    return { method: 'then', args: [j.arrowFunctionExpression([], id('undefined')), j.arrowFunctionExpression([], id('undefined'))], chain: [mk([], cb.body)] };
+  }
+  const tuple = T ? [j.literal(null), id(T)] : [j.literal(null)];
+  return {
+    method: 'then',
+    args: [
+      j.arrowFunctionExpression(T ? [id(T)] : [], j.arrayExpression(tuple as any)),
+      j.arrowFunctionExpression([id(E)], j.arrayExpression([id(E)])),
+    ],
+    chain: [mk([j.arrayPattern(T ? [id(E), id(T)] : [id(E)])], cb.body)],
+  };
+}
+
+function namedCallback(ctx: Context, name: string, valueName: string): Handlers | string {
+  const { j } = ctx;
+  if (name === 'arguments' || name === 'undefined') return `the callback ${name} is not a function name`;
+  const v = name === valueName ? `${valueName}Value` : valueName;
+  return {
+    method: 'then',
+    args: [j.arrowFunctionExpression([j.identifier(v)], j.callExpression(j.identifier(name), [j.literal(null), j.identifier(v)])), j.identifier(name)],
+    chain: [],
+  };
+}
+
+const POSITIVE = (t: any, E: string) => {
+  t = unwrap(t);
+  if (t.type === 'Identifier') return t.name === E;
+  if (t.type === 'UnaryExpression' && t.operator === '!' && unwrap(t.argument).type === 'UnaryExpression') return NEGATIVE(unwrap(t.argument), E);
+  if (t.type === 'BinaryExpression' && (t.operator === '!=' || t.operator === '!==') && unwrap(t.left).type === 'Identifier' && unwrap(t.left).name === E) {
+    const r = unwrap(t.right);
+    return (r.type === 'NullLiteral' || (r.type === 'Literal' && r.value === null)) || (t.operator === '!=' && r.type === 'Identifier' && r.name === 'undefined');
+  }
+  return false;
+};
+const NEGATIVE = (t: any, E: string): boolean => {
+  t = unwrap(t);
+  if (t.type === 'UnaryExpression' && t.operator === '!') return POSITIVE(t.argument, E) || unwrap(t.argument).type === 'Identifier' && unwrap(t.argument).name === E;
+  if (t.type === 'BinaryExpression' && (t.operator === '==' || t.operator === '===') && unwrap(t.left).type === 'Identifier' && unwrap(t.left).name === E) {
+    const r = unwrap(t.right);
+    return (r.type === 'NullLiteral' || (r.type === 'Literal' && r.value === null)) || (t.operator === '==' && r.type === 'Identifier' && r.name === 'undefined');
+  }
+  return false;
+};
+
+function terminates(stmts: any[]): boolean {
+  const last = stmts[stmts.length - 1];
+  return !!last && (last.type === 'ReturnStatement' || last.type === 'ThrowStatement');
+}
+
+function asList(s: any): any[] {
+  return s.type === 'BlockStatement' ? s.body : [s];
+}
+
+/** `if (err) { ...; return } rest` / `if (err) {..} else {..}` / `if (!err) {..} else {..}` */
+function splitErrorBranch(stmts: any[], E: string, T: string | undefined):
+  { ok: any[]; err: any[]; okBlock?: any; errBlock?: any } | null {
+  const first = stmts[0];
+  if (!first || first.type !== 'IfStatement') return null;
+  let errStmt: any; let okStmts: any[]; let okBlock: any;
+  if (POSITIVE(first.test, E)) {
+    errStmt = first.consequent;
+    if (first.alternate) {
+      if (stmts.length > 1) return null;
+      okStmts = asList(first.alternate);
+      okBlock = first.alternate.type === 'BlockStatement' ? first.alternate : undefined;
+    } else {
+      if (!terminates(asList(first.consequent))) return null;
+      okStmts = stmts.slice(1);
+    }
+  } else if (NEGATIVE(first.test, E) && first.alternate && stmts.length === 1) {
+    errStmt = first.alternate;
+    okStmts = asList(first.consequent);
+    okBlock = first.consequent.type === 'BlockStatement' ? first.consequent : undefined;
+  } else {
+    return null;
+  }
+  const errStmts = asList(errStmt).slice();
+  if (okStmts.some((s) => references(s, E))) return null;
+  if (T && errStmts.some((s) => references(s, T))) return null;
+  // A bare trailing `return;` only ended the callback early; the handler ends there anyway.
+  const last = errStmts[errStmts.length - 1];
+  if (last && last.type === 'ReturnStatement' && !last.argument && !(last.comments && last.comments.length)) errStmts.pop();
+  const errBlock = errStmt.type === 'BlockStatement' && errStmts.length === errStmt.body.length ? errStmt : undefined;
+  // Comments written on the `if (err)` line travel with the error branch.
+  if (first.comments && first.comments.length && errStmts.length) {
+    errStmts[0].comments = [...first.comments, ...(errStmts[0].comments || [])];
+  }
+  return { ok: okStmts, err: errStmts, okBlock, errBlock };
+}
+
+export default standalone('callbacks', [['callbacks', callbacksStep]]);
+void propName;

@@ -1,0 +1,279 @@
+/**
+ * Where auth engines come from. Everything here is followed by scope (a binding is the scope that
+ * declares a name), never by a name alone, so a local `AuthEngine` from './auth' is not sc-auth's.
+ */
+import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
+import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
+
+export const LEGACY_SOURCES = new Set([LEGACY_MODULE, BRIDGE_MODULE]);
+/** Receivers' objects that are SocketCluster servers: `<name>.auth`. */
+const SERVER_NAMES = new Set(['scServer', 'agServer', 'server', 'socketServer', 'wsServer', 'scSocketServer', 'socketClusterServer']);
+
+export type EngineKind = 'instance' | 'server' | 'named';
+
+type Scope = any;
+
+class Bindings {
+  private map = new Map<Scope, Map<string, string>>();
+  add(scope: Scope, name: string, tag = ''): boolean {
+    if (!scope) return false;
+    let names = this.map.get(scope);
+    if (!names) this.map.set(scope, (names = new Map()));
+    if (names.has(name)) return false;
+    names.set(name, tag);
+    return true;
+  }
+  /** The tag of the binding this identifier use resolves to, or undefined. */
+  lookup(path: ASTPath<any>, name: string): string | undefined {
+    const scope = path.scope && path.scope.lookup(name);
+    if (!scope) return undefined;
+    return this.map.get(scope)?.get(name);
+  }
+  get size(): number {
+    let n = 0;
+    for (const m of this.map.values()) n += m.size;
+    return n;
+  }
+}
+
+export function isStringLit(node: any, value?: string): boolean {
+  if (!node) return false;
+  const ok = (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string'));
+  return ok && (value === undefined || node.value === value);
+}
+
+export function isLegacySource(node: any): boolean {
+  return isStringLit(node) && LEGACY_SOURCES.has(node.value);
+}
+
+/** `require('sc-auth')` (or the bridge) */
+export function isLegacyRequire(node: any): boolean {
+  return !!node && node.type === 'CallExpression' && node.callee.type === 'Identifier' &&
+    node.callee.name === 'require' && node.arguments.length === 1 && isLegacySource(node.arguments[0]);
+}
+
+/** `import('sc-auth')` or `await import('sc-auth')` */
+export function isLegacyDynamicImport(node: any): boolean {
+  if (!node) return false;
+  if (node.type === 'AwaitExpression') return isLegacyDynamicImport(node.argument);
+  if (node.type === 'ImportExpression') return isLegacySource(node.source);
+  return node.type === 'CallExpression' && node.callee.type === 'Import' && isLegacySource(node.arguments[0]);
+}
+
+export function unwrap(node: any): any {
+  while (node && (node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' ||
+    node.type === 'ParenthesizedExpression' || node.type === 'TypeCastExpression' || node.type === 'TSTypeAssertion' || node.type === 'TSSatisfiesExpression')) {
+    node = node.expression;
+  }
+  return node;
+}
+
+export function propName(member: any): string | undefined {
+  if (!member || (member.type !== 'MemberExpression' && member.type !== 'OptionalMemberExpression')) return undefined;
+  if (!member.computed && member.property.type === 'Identifier') return member.property.name;
+  if (member.computed && isStringLit(member.property)) return member.property.value;
+  return undefined;
+}
+
+export function isFunctionNode(node: any): boolean {
+  return !!node && /^(FunctionExpression|ArrowFunctionExpression|FunctionDeclaration|ObjectMethod|ClassMethod|ClassPrivateMethod)$/.test(node.type);
+}
+
+export class Analysis {
+  /** Bindings holding the module object (`const scAuth = require('sc-auth')`); tag = source. */
+  readonly modules = new Bindings();
+  /** Bindings holding the AuthEngine class. */
+  readonly classes = new Bindings();
+  /** Bindings holding an engine instance; tag = EngineKind. */
+  readonly engines = new Bindings();
+  /** Bindings of `this` aliases (`var self = this`). */
+  readonly thisAliases = new Bindings();
+  /** Property names x with `this.x = <engine>` somewhere in the file. */
+  readonly thisMembers = new Set<string>();
+  /** The file mentions sc-auth (or the bridge) in an import, require, mock or re-export. */
+  importsLegacy = false;
+
+  constructor(private j: JSCodeshift, private root: Collection, private engineNames: string[]) {
+    this.collectImports();
+    this.collectEngines();
+  }
+
+  private collectImports(): void {
+    const { j, root } = this;
+    root.find(j.ImportDeclaration).forEach((p: ASTPath<any>) => {
+      if (!isLegacySource(p.node.source)) return;
+      this.importsLegacy = true;
+      for (const s of p.node.specifiers || []) {
+        const local = s.local && s.local.name;
+        if (!local) continue;
+        const scope = p.scope;
+        if (s.type === 'ImportNamespaceSpecifier' || s.type === 'ImportDefaultSpecifier') {
+          this.modules.add(scope, local, p.node.source.value);
+          if (p.node.source.value === BRIDGE_MODULE && s.type === 'ImportDefaultSpecifier') this.classes.add(scope, local);
+        } else if (s.type === 'ImportSpecifier') {
+          const imported = s.imported.name ?? s.imported.value;
+          if (imported === 'AuthEngine' || (imported === 'default' && p.node.source.value === BRIDGE_MODULE)) this.classes.add(scope, local);
+        }
+      }
+    });
+    // TS: import scAuth = require('sc-auth')
+    root.find(j.TSImportEqualsDeclaration as any).forEach((p: ASTPath<any>) => {
+      const ref = p.node.moduleReference;
+      if (ref && ref.type === 'TSExternalModuleReference' && isLegacySource(ref.expression)) {
+        this.importsLegacy = true;
+        this.modules.add(p.scope, p.node.id.name, ref.expression.value);
+        if (ref.expression.value === BRIDGE_MODULE) this.classes.add(p.scope, p.node.id.name);
+      }
+    });
+    root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+      const n = p.node;
+      if (isLegacyRequire(n) || (n.callee.type === 'Import' && isLegacySource(n.arguments[0]))) this.importsLegacy = true;
+      const callee = n.callee;
+      if (callee.type === 'MemberExpression' && /^(mock|doMock|requireActual|unmock)$/.test(propName(callee) || '') && isLegacySource(n.arguments[0])) {
+        this.importsLegacy = true;
+      }
+    });
+    root.find(j.ExportNamedDeclaration).forEach((p: ASTPath<any>) => {
+      if (p.node.source && isLegacySource(p.node.source)) this.importsLegacy = true;
+    });
+    root.find(j.ExportAllDeclaration).forEach((p: ASTPath<any>) => {
+      if (isLegacySource(p.node.source)) this.importsLegacy = true;
+    });
+    root.find(j.VariableDeclarator).forEach((p: ASTPath<any>) => this.bindDeclarator(p));
+  }
+
+  /** `const X = <init>` / `const { AuthEngine: X } = <init>` for module and class sources. */
+  private bindDeclarator(p: ASTPath<any>): void {
+    const init = unwrap(p.node.init);
+    const id = p.node.id;
+    if (!init) return;
+    const scope = p.scope.lookup(id.type === 'Identifier' ? id.name : '') || p.scope;
+    const moduleSource = this.moduleSourceOf(p, init);
+    if (id.type === 'Identifier') {
+      if (moduleSource) {
+        this.modules.add(scope, id.name, moduleSource);
+        if (moduleSource === BRIDGE_MODULE) this.classes.add(scope, id.name);
+      } else if (this.isClassExpr(p, init)) {
+        this.classes.add(scope, id.name);
+      }
+    } else if (id.type === 'ObjectPattern' && moduleSource) {
+      for (const prop of id.properties) {
+        if ((prop.type === 'ObjectProperty' || prop.type === 'Property') && prop.value.type === 'Identifier') {
+          const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.value;
+          if (key === 'AuthEngine' || key === 'default') {
+            const s = p.scope.lookup(prop.value.name) || p.scope;
+            if (key === 'AuthEngine' || moduleSource === BRIDGE_MODULE) this.classes.add(s, prop.value.name);
+            else this.modules.add(s, prop.value.name, moduleSource);
+          }
+        }
+      }
+    }
+  }
+
+  /** The legacy module name when `node` evaluates to the module object. */
+  moduleSourceOf(path: ASTPath<any>, node: any): string | undefined {
+    node = unwrap(node);
+    if (!node) return undefined;
+    if (isLegacyRequire(node)) return node.arguments[0].value;
+    if (isLegacyDynamicImport(node)) {
+      const call = node.type === 'AwaitExpression' ? node.argument : node;
+      return call.type === 'ImportExpression' ? call.source.value : call.arguments[0].value;
+    }
+    if (node.type === 'Identifier') return this.modules.lookup(path, node.name);
+    // `(await import('sc-auth')).default` is module.exports as well
+    if (propName(node) === 'default') return this.moduleSourceOf(path, node.object);
+    return undefined;
+  }
+
+  /** Does `node` evaluate to the AuthEngine class of sc-auth (or the bridge)? */
+  isClassExpr(path: ASTPath<any>, node: any): boolean {
+    node = unwrap(node);
+    if (!node) return false;
+    if (node.type === 'Identifier') return this.classes.lookup(path, node.name) !== undefined;
+    if (propName(node) === 'AuthEngine') return this.moduleSourceOf(path, node.object) !== undefined;
+    return this.moduleSourceOf(path, node) === BRIDGE_MODULE;
+  }
+
+  /** Engine instances through variables, `this.x = new AuthEngine()`, and `self`/`that` aliases. */
+  private collectEngines(): void {
+    const { j, root } = this;
+    // Two rounds so `const a = new AuthEngine(); const b = a;` and `self.x` after `this.x` both resolve.
+    for (let round = 0; round < 2; round++) {
+      root.find(j.VariableDeclarator).forEach((p: ASTPath<any>) => {
+        const id = p.node.id;
+        const init = unwrap(p.node.init);
+        if (id.type !== 'Identifier' || !init) return;
+        const scope = p.scope.lookup(id.name) || p.scope;
+        if (init.type === 'ThisExpression') { this.thisAliases.add(scope, id.name); return; }
+        const kind = this.engineKind(p, init);
+        if (kind) this.engines.add(scope, id.name, kind);
+      });
+      root.find(j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+        const left = p.node.left;
+        const right = unwrap(p.node.right);
+        if (left.type === 'Identifier') {
+          if (right.type === 'ThisExpression') { this.thisAliases.add(p.scope.lookup(left.name), left.name); return; }
+          const kind = this.engineKind(p, right);
+          if (kind) this.engines.add(p.scope.lookup(left.name) || p.scope, left.name, kind);
+        } else if (left.type === 'MemberExpression' && this.isThisLike(p, left.object)) {
+          const name = propName(left);
+          if (name && this.engineKind(p, right)) this.thisMembers.add(name);
+        }
+      });
+      root.find(j.ClassProperty).forEach((p: ASTPath<any>) => {
+        const name = p.node.key && p.node.key.name;
+        if (name && p.node.value && this.engineKind(p, unwrap(p.node.value))) this.thisMembers.add(name);
+      });
+    }
+  }
+
+  isThisLike(path: ASTPath<any>, node: any): boolean {
+    node = unwrap(node);
+    if (!node) return false;
+    if (node.type === 'ThisExpression') return true;
+    return node.type === 'Identifier' && this.thisAliases.lookup(path, node.name) !== undefined;
+  }
+
+  /** What kind of auth engine `node` is, if it is one. */
+  engineKind(path: ASTPath<any>, node: any): EngineKind | undefined {
+    node = unwrap(node);
+    if (!node) return undefined;
+    if (node.type === 'NewExpression' && this.isClassExpr(path, node.callee)) return 'instance';
+    if (node.type === 'Identifier') {
+      const tag = this.engines.lookup(path, node.name);
+      if (tag) return tag as EngineKind;
+      if (this.engineNames.includes(node.name) && !this.classes.lookup(path, node.name)) return 'named';
+      return undefined;
+    }
+    if (node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') {
+      const name = propName(node);
+      if (!name) return undefined;
+      if (this.isThisLike(path, node.object) && this.thisMembers.has(name)) return 'instance';
+      if (name === 'auth' && this.isServerExpr(node.object)) return 'server';
+      if (this.engineNames.includes(name) || this.engineNames.includes(memberText(node))) return 'named';
+    }
+    if (node.type === 'CallExpression' && propName(node.callee) === 'createAuthEngine' &&
+      this.moduleSourceOf(path, node.callee.object) === BRIDGE_MODULE) return 'instance';
+    return undefined;
+  }
+
+  private isServerExpr(node: any): boolean {
+    node = unwrap(node);
+    if (node.type === 'Identifier') return SERVER_NAMES.has(node.name);
+    const name = propName(node);
+    return !!name && SERVER_NAMES.has(name);
+  }
+}
+
+/** `a.b.c` for plain member chains, '' otherwise. */
+export function memberText(node: any): string {
+  node = unwrap(node);
+  if (node.type === 'Identifier') return node.name;
+  if (node.type === 'ThisExpression') return 'this';
+  if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && !node.computed) {
+    const left = memberText(node.object);
+    return left ? `${left}.${node.property.name}` : '';
+  }
+  return '';
+}
+

@@ -1,0 +1,140 @@
+/** Recognising engine method calls and their callback / options arguments. */
+import type { ASTPath } from 'jscodeshift';
+import type { Context } from './context';
+import { type EngineKind, isFunctionNode, propName, unwrap } from './analysis';
+
+export const METHODS = new Set(['signToken', 'verifyToken']);
+const CALLBACK_NAME = /^(cb|callback|done|next|fn|cb\w*|callback\w*|done\w*|on[A-Z]\w*|respond|res(olve)?|reply)$/;
+
+export interface EngineCall {
+  path: ASTPath<any>;
+  method: 'signToken' | 'verifyToken';
+  kind: EngineKind | undefined;
+  /** Index of the callback argument, -1 when none. */
+  callbackIndex: number;
+  /** Index of the options argument, -1 when absent. */
+  optionsIndex: number;
+  /** The last argument might be a callback but we cannot tell. */
+  ambiguous: boolean;
+}
+
+/** A function value: inline function/arrow, `function(){}.bind(x)`. */
+export function isFunctionValue(node: any): boolean {
+  node = unwrap(node);
+  if (!node) return false;
+  if (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') return true;
+  return node.type === 'CallExpression' && propName(node.callee) === 'bind' && isFunctionValue(node.callee.object);
+}
+
+/** Does this identifier name a function (by its binding) or a callback parameter? */
+function identifierIsFunction(path: ASTPath<any>, name: string): boolean | undefined {
+  const scope = path.scope && path.scope.lookup(name);
+  if (scope) {
+    const bindings = scope.getBindings()[name] as ASTPath<any>[] | undefined;
+    const decl = bindings && bindings[0];
+    if (decl) {
+      const parent: any = decl.parentPath && decl.parentPath.node;
+      if (parent && parent.type === 'FunctionDeclaration' && parent.id === decl.node) return true;
+      if (parent && parent.type === 'VariableDeclarator' && parent.id === decl.node) {
+        const init = unwrap(parent.init);
+        if (isFunctionValue(init) || isFunctionNode(init)) return true;
+        if (init && (init.type === 'ObjectExpression' || /Literal$/.test(init.type))) return false;
+      }
+      if (parent && isFunctionNode(parent) && CALLBACK_NAME.test(name)) return true;
+    }
+  }
+  return CALLBACK_NAME.test(name) ? true : undefined;
+}
+
+export function classifyCall(ctx: Context, path: ASTPath<any>): EngineCall | null {
+  const node = path.node;
+  const callee = node.callee;
+  if (!callee || (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression')) return null;
+  const method = propName(callee);
+  if (!method || !METHODS.has(method)) return null;
+  const args = node.arguments;
+  if (args.some((a: any) => a.type === 'SpreadElement')) {
+    return { path, method: method as any, kind: ctx.analysis.engineKind(path, callee.object), callbackIndex: -1, optionsIndex: -1, ambiguous: true };
+  }
+  let callbackIndex = -1;
+  let optionsIndex = args.length >= 3 ? 2 : -1;
+  let ambiguous = false;
+  if (args.length >= 4) {
+    callbackIndex = 3;
+  } else if (args.length === 3) {
+    const last = unwrap(args[2]);
+    if (isFunctionValue(last)) { callbackIndex = 2; optionsIndex = -1; }
+    else if (last.type === 'Identifier') {
+      const isFn = identifierIsFunction(path, last.name);
+      if (isFn === true) { callbackIndex = 2; optionsIndex = -1; }
+      else if (isFn === undefined && /^(options|opts|.*Options|.*Opts|config|.*Config)$/.test(last.name) === false) ambiguous = true;
+    }
+  } else if (args.length === 2 && isFunctionValue(args[1])) {
+    // verifyToken(token, callback): no key at all — never seen working; leave it to a human
+    ambiguous = true;
+  }
+  return { path, method: method as any, kind: ctx.analysis.engineKind(path, callee.object), callbackIndex, optionsIndex, ambiguous };
+}
+
+/** The options object literal of a call, following `const opts = {...}` in the same scope used only there. */
+export function optionsLiteral(ctx: Context, call: EngineCall): { node: any; viaVariable: boolean; single: boolean } | null {
+  if (call.optionsIndex < 0) return null;
+  const arg = unwrap(call.path.node.arguments[call.optionsIndex]);
+  if (!arg) return null;
+  if (arg.type === 'ObjectExpression') return { node: arg, viaVariable: false, single: true };
+  if (arg.type !== 'Identifier') return null;
+  const scope = call.path.scope && call.path.scope.lookup(arg.name);
+  if (!scope) return null;
+  const decl = (scope.getBindings()[arg.name] || [])[0];
+  const declarator: any = decl && decl.parentPath && decl.parentPath.node;
+  if (!declarator || declarator.type !== 'VariableDeclarator' || declarator.id !== decl.node) return null;
+  const init = unwrap(declarator.init);
+  if (!init || init.type !== 'ObjectExpression') return null;
+  // Used only here (and nowhere reassigned or mutated): count references in its scope.
+  let refs = 0;
+  ctx.j(scope.path).find(ctx.j.Identifier, { name: arg.name }).forEach((p: ASTPath<any>) => {
+    const parent = p.parent && p.parent.node;
+    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
+    if (parent && (parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && !parent.computed && parent.value !== p.node) return;
+    if (p.scope && p.scope.lookup(arg.name) !== scope) return;
+    refs++;
+  });
+  return { node: init, viaVariable: true, single: refs === 2 };
+}
+
+/** The `async` property of an options literal, and whether the literal hides more (spread). */
+export function asyncProperty(obj: any): { prop: any; value: boolean | undefined } | null {
+  for (const p of obj.properties || []) {
+    if ((p.type === 'ObjectProperty' || p.type === 'Property') && !p.computed) {
+      const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+      if (key === 'async') {
+        const v = unwrap(p.value);
+        const value = v && (v.type === 'BooleanLiteral' || (v.type === 'Literal' && typeof v.value === 'boolean')) ? v.value : undefined;
+        return { prop: p, value };
+      }
+    }
+  }
+  return null;
+}
+
+export function hasSpread(obj: any): boolean {
+  return (obj.properties || []).some((p: any) => p.type === 'SpreadElement' || p.type === 'SpreadProperty');
+}
+
+/** Removes `async` from the options at a call that becomes Promise-style. Returns false if it could not see. */
+export function stripAsyncOption(ctx: Context, call: EngineCall): 'removed' | 'none' | 'unknown' {
+  if (call.optionsIndex < 0 || call.optionsIndex >= call.path.node.arguments.length) return 'none';
+  const lit = optionsLiteral(ctx, call);
+  if (!lit) return 'unknown';
+  const found = asyncProperty(lit.node);
+  if (!found) return hasSpread(lit.node) ? 'unknown' : 'none';
+  if (lit.viaVariable && !lit.single) return 'unknown';
+  lit.node.properties = lit.node.properties.filter((p: any) => p !== found.prop);
+  ctx.changed = true;
+  // `{ async: false }` alone becomes `{}`: drop it when it is the last argument of the call.
+  const args = call.path.node.arguments;
+  if (!lit.viaVariable && lit.node.properties.length === 0 && call.optionsIndex === args.length - 1) {
+    args.splice(call.optionsIndex, 1);
+  }
+  return 'removed';
+}

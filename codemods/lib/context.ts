@@ -1,0 +1,96 @@
+/** Per-file state shared by the transforms of one run: the AST, findings, and what the file now needs. */
+import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
+import { Analysis } from './analysis';
+import { type Finding, IGNORE_MARK, type RuleId, RULE_SEVERITY, TODO_PREFIX, type Target } from './types';
+
+export interface Context {
+  j: JSCodeshift;
+  root: Collection;
+  file: string;
+  source: string;
+  target: Target;
+  engineNames: string[];
+  findings: Finding[];
+  analysis: Analysis;
+  /** Something in the file is left for the compat engine (callback call, *Sync call, dual-mode code). */
+  needsBridge: boolean;
+  /** Import rewrites happened and the file now imports ag-auth. */
+  importsAgAuth: boolean;
+  importsBridge: boolean;
+  changed: boolean;
+  /** Which transform is running (for messages). */
+  transform: string;
+}
+
+export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,
+  opts: { target?: Target; engineNames?: string[] } = {}): Context {
+  const engineNames = opts.engineNames ?? [];
+  return {
+    j, root, file, source,
+    target: opts.target ?? 'ag-auth',
+    engineNames,
+    findings: [],
+    analysis: new Analysis(j, root, engineNames),
+    needsBridge: false,
+    importsAgAuth: false,
+    importsBridge: false,
+    changed: false,
+    transform: '',
+  };
+}
+
+function locOf(node: any): { line: number; column: number } {
+  const start = node && node.loc && node.loc.start;
+  return start ? { line: start.line, column: start.column + 1 } : { line: 0, column: 0 };
+}
+
+/** The statement (or class member / property) that a TODO comment goes above. */
+export function enclosingStatement(path: ASTPath<any>): ASTPath<any> {
+  let p: any = path;
+  while (p) {
+    if (p.node === p.value && p.parentPath && Array.isArray(p.parentPath.value) && /Statement$|Declaration$/.test(p.node.type)) {
+      return p;
+    }
+    p = p.parentPath;
+  }
+  return path;
+}
+
+function leadingComments(node: any): any[] {
+  return (node.comments || []).filter((c: any) => c.leading);
+}
+
+/** `// sc-auth-bridge-ignore` on the line above (or on the statement) silences findings and TODOs. */
+export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
+  const stmt = enclosingStatement(path);
+  if (leadingComments(stmt.node).some((c: any) => String(c.value).includes(IGNORE_MARK))) return true;
+  const line = locOf(path.node).line;
+  if (!line) return false;
+  const lines = ctx.source.split('\n');
+  const above = lines[line - 2] || '';
+  const same = lines[line - 1] || '';
+  return above.includes(IGNORE_MARK) || same.includes(IGNORE_MARK);
+}
+
+export function report(ctx: Context, path: ASTPath<any> | null, rule: RuleId, message: string, node?: any): void {
+  if (path && isIgnored(ctx, path)) return;
+  const loc = locOf(node ?? path?.node);
+  ctx.findings.push({ file: ctx.file, line: loc.line, column: loc.column, rule, message, severity: RULE_SEVERITY[rule] });
+}
+
+/**
+ * Leaves a call for a human: one TODO comment above its statement (never twice), a manual-review
+ * finding, and the file keeps working through sc-auth-bridge.
+ */
+export function leaveForReview(ctx: Context, path: ASTPath<any>, message: string): void {
+  ctx.needsBridge = true;
+  if (isIgnored(ctx, path)) return;
+  report(ctx, path, 'manual-review', message);
+  const stmt = enclosingStatement(path);
+  const node = stmt.node;
+  const has = leadingComments(node).some((c: any) => String(c.value).includes(TODO_PREFIX));
+  if (has) return;
+  const comment = ctx.j.commentLine(` ${TODO_PREFIX} ${message}`, true, false);
+  node.comments = [...(node.comments || []), comment];
+  ctx.changed = true;
+}

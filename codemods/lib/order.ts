@@ -1,0 +1,154 @@
+/**
+ * The sc-auth 4/5 hazard: with `async` falsy the callback ran synchronously, before the method
+ * returned. After the rewrite it runs on a later tick. That is only invisible when nothing else runs
+ * in between: the call is the last thing its function does, and whoever called that function also
+ * does nothing after it. This module answers "what could run in between?" conservatively.
+ */
+import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
+import { isFunctionNode, propName } from './analysis';
+
+/** Calls that invoke their function argument synchronously, before they return. */
+const SYNC_INVOKERS = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex',
+  'findLast', 'findLastIndex', 'flatMap', 'sort', 'call', 'apply', 'each', 'times', 'tap',
+]);
+
+const MAX_DEPTH = 5;
+
+export interface OrderQuery {
+  j: JSCodeshift;
+  root: Collection;
+  /** Identifiers the callback assigns: a later `return x` reads them. */
+  written: Set<string>;
+}
+
+/** null when nothing observable runs between the call and its callback; else why not. */
+export function laterCodeReason(q: OrderQuery, stmt: ASTPath<any>, depth = 0): string | null {
+  if (depth > MAX_DEPTH) return 'its callers are nested too deeply to follow';
+  let cur: any = stmt;
+  while (cur) {
+    const container = cur.parentPath;
+    if (!container) return null;
+    if (Array.isArray(container.value)) {
+      const owner = container.parentPath && container.parentPath.node;
+      const siblings: any[] = container.value;
+      const later = siblings.slice(Number(cur.name) + 1);
+      if (owner && owner.type === 'SwitchCase') {
+        if (!later.length || !later.every((s) => isInert(s, q.written))) return 'statements run after it in the same switch case';
+        const last = later[later.length - 1];
+        if (!last || !/^(BreakStatement|ReturnStatement|ThrowStatement)$/.test(last.type)) return 'a switch case falls through after it';
+        cur = container.parentPath.parentPath.parentPath; // SwitchCase -> cases array -> SwitchStatement
+        continue;
+      }
+      for (const s of later) {
+        if (!isInert(s, q.written)) return `statements after it (line ${s.loc ? s.loc.start.line : '?'}) run before the callback`;
+      }
+      const endsWithExit = later.some((s) => /^(ReturnStatement|ThrowStatement)$/.test(s.type));
+      if (endsWithExit) return functionReason(q, container.parentPath, depth);
+      cur = container.parentPath; // the block / program / case owner
+      continue;
+    }
+    const node = cur.node;
+    if (!node) return null;
+    if (node.type === 'Program') return null;
+    if (isFunctionNode(node)) return functionReason(q, cur, depth);
+    if (/^(ForStatement|ForInStatement|ForOfStatement|WhileStatement|DoWhileStatement)$/.test(node.type)) {
+      return 'it runs inside a loop, so later iterations run before the callback';
+    }
+    if (cur.name === 'block' && container.node && container.node.type === 'TryStatement') {
+      return 'it is inside try: an exception thrown by the callback was caught by the catch block';
+    }
+    if (/^(ConditionalExpression|LogicalExpression|SequenceExpression)$/.test(node.type)) {
+      return 'it is part of a larger expression';
+    }
+    cur = container;
+  }
+  return null;
+}
+
+/** Statements that cannot observe what the callback did. */
+function isInert(s: any, written: Set<string>): boolean {
+  switch (s.type) {
+    case 'EmptyStatement':
+    case 'BreakStatement':
+    case 'FunctionDeclaration':
+      return true;
+    case 'ReturnStatement': {
+      const a = s.argument;
+      if (!a) return true;
+      if (a.type === 'Identifier') return !written.has(a.name) && a.name !== 'arguments';
+      return /Literal$/.test(a.type) && a.type !== 'TemplateLiteral';
+    }
+    default:
+      return false;
+  }
+}
+
+/** The call is last in its function: what does the function's caller do afterwards? */
+function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): string | null {
+  const fn = fnPath.node;
+  if (!isFunctionNode(fn)) {
+    // Program-level `return`, or an unusual container: be safe
+    return fnPath.node && fnPath.node.type === 'Program' ? null : 'could not follow its enclosing function';
+  }
+  if (fn.async || fn.generator) return null; // later code after an await already ran on a later tick
+  const parentPath: any = fnPath.parentPath;
+  const parent = parentPath && parentPath.node;
+  // Passed to another call: a handler (later, safe) or a synchronous iterator (its statement matters).
+  const owner: any = fnPath.parent && fnPath.parent.node;
+  if (owner && (owner.type === 'CallExpression' || owner.type === 'NewExpression') && parentPath && parentPath.name === 'arguments') {
+    const invoker = owner.type === 'NewExpression' ? (owner.callee.name === 'Promise' ? 'Promise' : '') : propName(owner.callee) || owner.callee.name;
+    if (invoker && (SYNC_INVOKERS.has(invoker) || invoker === 'Promise')) {
+      return statementOf(q, fnPath.parent, depth);
+    }
+    return null;
+  }
+  // An IIFE: its own statement decides.
+  if (owner && owner.type === 'CallExpression' && fnPath.parent.node.callee === fn) return statementOf(q, fnPath.parent, depth);
+  // A named function: every call in this file must itself be in tail position.
+  const name = functionName(fnPath);
+  if (!name) return null;
+  const callers = q.root.find(q.j.CallExpression).filter((c: ASTPath<any>) => {
+    const callee = c.node.callee;
+    return (callee.type === 'Identifier' && callee.name === name) || propName(callee) === name;
+  });
+  let reason: string | null = null;
+  callers.forEach((c: ASTPath<any>) => {
+    if (reason) return;
+    if (isInside(c, fn)) return; // recursion
+    const r = statementOf(q, c, depth + 1);
+    if (r) reason = `${name}() is called at line ${c.node.loc ? c.node.loc.start.line : '?'} and ${r}`;
+  });
+  return reason;
+}
+
+export function statementOf(q: OrderQuery, exprPath: ASTPath<any>, depth: number): string | null {
+  let p: any = exprPath;
+  while (p && p.parentPath && !Array.isArray(p.parentPath.value)) {
+    const parent = p.parentPath.node;
+    if (parent.type === 'ExpressionStatement' || parent.type === 'ReturnStatement') { p = p.parentPath; break; }
+    if (parent.type === 'AwaitExpression') { p = p.parentPath; continue; }
+    if (isFunctionNode(parent)) return functionReason(q, p.parentPath, depth + 1);
+    if (parent.type === 'VariableDeclarator' || parent.type === 'AssignmentExpression') return 'its result is used';
+    p = p.parentPath;
+  }
+  if (!p || !p.node || !/Statement$|Declaration$/.test(p.node.type)) return 'could not follow where it is called';
+  return laterCodeReason(q, p, depth + 1);
+}
+
+function functionName(fnPath: ASTPath<any>): string | undefined {
+  const fn = fnPath.node;
+  if (fn.id && fn.id.name) return fn.id.name;
+  if ((fn.type === 'ObjectMethod' || fn.type === 'ClassMethod') && fn.key && !fn.computed) return fn.key.name ?? fn.key.value;
+  const parent: any = fnPath.parent && fnPath.parent.node;
+  if (!parent) return undefined;
+  if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if ((parent.type === 'ObjectProperty' || parent.type === 'Property' || parent.type === 'ClassProperty') && !parent.computed && parent.key) return parent.key.name ?? parent.key.value;
+  if (parent.type === 'AssignmentExpression') return propName(parent.left) || (parent.left.type === 'Identifier' ? parent.left.name : undefined);
+  return undefined;
+}
+
+function isInside(p: ASTPath<any>, fn: any): boolean {
+  for (let c: any = p; c; c = c.parentPath) if (c.node === fn) return true;
+  return false;
+}

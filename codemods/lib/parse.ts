@@ -1,0 +1,97 @@
+/** Parser choice by extension and the one place where source text becomes an AST. */
+import * as path from 'node:path';
+import jscodeshift from 'jscodeshift';
+import type { Collection, JSCodeshift } from 'jscodeshift';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const babelParser: typeof import('@babel/parser') = require('@babel/parser');
+
+export type ParserName = 'babel' | 'ts' | 'tsx';
+
+export class ParseError extends Error {
+  override name = 'ParseError';
+  readonly code = 'ERR_SC_AUTH_BRIDGE_PARSE';
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  constructor(message: string, file: string, line?: number, column?: number) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.column = column;
+  }
+}
+
+export function parserFor(filePath: string): ParserName {
+  const ext = path.extname(filePath).toLowerCase();
+  if (ext === '.ts' || ext === '.cts' || ext === '.mts') return 'ts';
+  if (ext === '.tsx') return 'tsx';
+  return 'babel';
+}
+
+const COMMON_PLUGINS: any[] = [
+  'asyncGenerators', 'bigInt', 'classPrivateMethods', 'classPrivateProperties', 'classProperties',
+  'classStaticBlock', 'dynamicImport', 'exportDefaultFrom', 'exportNamespaceFrom', 'importMeta',
+  'logicalAssignment', 'nullishCoalescingOperator', 'numericSeparator', 'objectRestSpread',
+  'optionalCatchBinding', 'optionalChaining', 'topLevelAwait', 'importAttributes',
+];
+
+function pluginsFor(name: ParserName): any[] {
+  if (name === 'ts') return [...COMMON_PLUGINS, 'typescript', 'decorators-legacy'];
+  if (name === 'tsx') return [...COMMON_PLUGINS, 'typescript', 'jsx', 'decorators-legacy'];
+  // Plain JS: JSX is allowed everywhere (React-era repos keep JSX in .js); Flow is not enabled
+  // because its generics grammar misreads ordinary `a < b > c` code.
+  return [...COMMON_PLUGINS, 'jsx', ['decorators', { decoratorsBeforeExport: false }]];
+}
+
+/** A jscodeshift-compatible parser object. Module first, then script (old sloppy-mode CommonJS). */
+function makeParser(name: ParserName) {
+  const plugins = pluginsFor(name);
+  const base = {
+    allowImportExportEverywhere: true,
+    allowReturnOutsideFunction: true,
+    allowAwaitOutsideFunction: true,
+    allowSuperOutsideMethod: true,
+    allowUndeclaredExports: true,
+    errorRecovery: false,
+    startLine: 1,
+    tokens: true,
+    plugins,
+  };
+  return {
+    parse(code: string) {
+      try {
+        return babelParser.parse(code, { ...base, sourceType: 'module' } as any);
+      } catch (moduleError) {
+        try {
+          return babelParser.parse(code, { ...base, sourceType: 'script' } as any);
+        } catch {
+          throw moduleError;
+        }
+      }
+    },
+  };
+}
+
+const cache = new Map<ParserName, JSCodeshift>();
+
+/** jscodeshift bound to our parser for this file type. */
+export function jFor(filePath: string): JSCodeshift {
+  const name = parserFor(filePath);
+  let j = cache.get(name);
+  if (!j) {
+    j = jscodeshift.withParser(makeParser(name));
+    cache.set(name, j);
+  }
+  return j;
+}
+
+/** Parses into a jscodeshift collection; syntax errors become ParseError with the parser's message. */
+export function parseSource(source: string, filePath: string): { j: JSCodeshift; root: Collection } {
+  const j = jFor(filePath);
+  try {
+    return { j, root: j(source) };
+  } catch (err: any) {
+    const loc = err && err.loc ? err.loc : undefined;
+    throw new ParseError(String(err && err.message ? err.message : err), filePath, loc?.line, loc?.column);
+  }
+}

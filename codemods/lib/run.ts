@@ -1,0 +1,64 @@
+/** Runs transform steps on one parsed file; shared by the pipeline and the standalone transforms. */
+import type { API, FileInfo, Options } from 'jscodeshift';
+import { type Context, createContext } from './context';
+import { parseSource, ParseError } from './parse';
+import { detectStyle, print } from './print';
+import type { Finding, Target } from './types';
+
+export type Step = (ctx: Context) => void;
+
+export interface RunResult {
+  output: string;
+  changed: boolean;
+  findings: Finding[];
+  needsBridge: boolean;
+  importsAgAuth: boolean;
+  importsBridge: boolean;
+}
+
+export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
+  opts: { target?: Target; engineNames?: string[] } = {}): RunResult {
+  const { j, root } = parseSource(source, file);
+  const ctx = createContext(j, root, file, source, opts);
+  for (const [name, step] of steps) {
+    ctx.transform = name;
+    step(ctx);
+  }
+  let output = source;
+  if (ctx.changed) {
+    output = print(root, detectStyle(source));
+    if (output === source) ctx.changed = false;
+    else {
+      // Never hand back text that does not parse: that would be a half-migrated file.
+      try {
+        parseSource(output, file);
+      } catch (err) {
+        const e = err as ParseError;
+        throw new ParseError(`internal: the migrated output of ${file} does not parse (${e.message}); file left unchanged`, file, e.line, e.column);
+      }
+    }
+  }
+  ctx.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return {
+    output, changed: ctx.changed, findings: ctx.findings, needsBridge: ctx.needsBridge,
+    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge,
+  };
+}
+
+/** A jscodeshift Transform for one step: findings go to options.findings or api.report. */
+export function standalone(name: string, steps: Array<[string, Step]>) {
+  return function transform(file: FileInfo, api: API, options: Options): string | null | undefined {
+    if (/(^|[\\/])node_modules[\\/]/.test(file.path)) return undefined;
+    const result = runSteps(file.source, file.path, steps, {
+      target: options.target === 'bridge' ? 'bridge' : 'ag-auth',
+      engineNames: typeof options.engineNames === 'string' ? options.engineNames.split(',').filter(Boolean)
+        : Array.isArray(options.engineNames) ? options.engineNames : [],
+    });
+    if (Array.isArray(options.findings)) options.findings.push(...result.findings);
+    else if (api && typeof api.report === 'function') {
+      for (const f of result.findings) api.report(`${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`);
+    }
+    void name;
+    return result.changed ? result.output : undefined;
+  };
+}

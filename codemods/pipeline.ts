@@ -1,0 +1,56 @@
+/**
+ * The combined pipeline the CLI uses: parse once, run every transform on the same AST in order,
+ * print once, and prove the output parses again.
+ */
+import type { Context } from './lib/context';
+import { runSteps, type Step } from './lib/run';
+import type { Finding, PipelineOptions } from './lib/types';
+import { callbacksStep } from './callbacks';
+import { syncCallsStep } from './sync-calls';
+import { asyncOptionStep } from './async-option';
+import { legacyEnginesStep } from './legacy-engines';
+import { importsStep } from './imports';
+import { checkStep } from './lib/check';
+
+export type { Finding, RuleId, Target, PipelineOptions } from './lib/types';
+export { RULES, TRANSFORMS } from './lib/types';
+export { ParseError, parserFor } from './lib/parse';
+export { migratePackageJson, checkPackageJson } from './package-json';
+
+export interface PipelineResult {
+  output: string;
+  changed: boolean;
+  findings: Finding[];
+  /** The file now imports sc-auth-bridge. */
+  needsBridge: boolean;
+  /** The file now imports ag-auth. */
+  needsAgAuth: boolean;
+}
+
+/** Order matters: calls are converted before imports decide between ag-auth and the bridge. */
+export const PIPELINE_STEPS: ReadonlyArray<[string, Step]> = [
+  ['callbacks', callbacksStep],
+  ['sync-calls', syncCallsStep],
+  ['async-option', asyncOptionStep],
+  ['legacy-engines', legacyEnginesStep],
+  ['imports', importsStep],
+];
+
+// Every legacy usage mentions one of these words; anything else cannot need migrating.
+const RELEVANT = /sc-auth|signToken|verifyToken|authEngine|setAuthEngine/i;
+
+/** Cheap text pre-filter: false means the file certainly has nothing to migrate or report. */
+export function mightBeRelevant(source: string): boolean {
+  return RELEVANT.test(source);
+}
+
+export function migrateSource(source: string, filePath: string, options: PipelineOptions = {}): PipelineResult {
+  if (!mightBeRelevant(source)) return { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };
+  const r = runSteps(source, filePath, PIPELINE_STEPS as Array<[string, Step]>, options);
+  return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth };
+}
+
+export function checkSource(source: string, filePath: string, options: PipelineOptions = {}): Finding[] {
+  if (!mightBeRelevant(source)) return [];
+  return runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], options).findings;
+}
