@@ -34,8 +34,9 @@ export function hsConfig(algorithm: 'HS256' | 'HS512' = 'HS256'): AuthConfig {
   return { label: algorithm, algorithm, serverOptions, signKey: authKey, wrongKey: crypto.randomBytes(32).toString('hex') };
 }
 
-export function rsConfig(): AuthConfig {
-  const [a, b] = rsa();
+/** `pair` 1 swaps the two cached pairs: a server with another RSA key. */
+export function rsConfig(pair: 0 | 1 = 0): AuthConfig {
+  const [a, b] = pair === 0 ? rsa() : [...rsa()].reverse();
   return {
     label: 'RS256',
     algorithm: 'RS256',
