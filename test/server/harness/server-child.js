@@ -38,8 +38,13 @@ process.on('unhandledRejection', (err) => {
   setImmediate(() => process.exit(1));
 });
 
+// The parent starts us with --no-warnings: warnings are not printed but still emitted, and we
+// forward them so tests can assert sc-auth-bridge's deprecation warning.
+process.on('warning', (w) => send({ type: 'event', name: 'processWarning', warning: { name: w.name, code: w.code, message: w.message } }));
+
 const BRIDGE_PATH = path.resolve(__dirname, '../../../dist/src/index.js');
 const recordedCalls = [];
+let bridgeEngine = null;
 
 // A hand-written engine of the SocketCluster 14 era: callback style, jsonwebtoken directly,
 // try/catch around synchronous calls. This is the shape fromLegacyEngine exists for.
@@ -141,7 +146,8 @@ function engineLabel(server) {
 function start({ version, mode, serverOptions }) {
   const scs = require(`socketcluster-server-${version}`);
   const options = Object.assign({}, serverOptions);
-  let engine = makeEngine(mode);
+  const engine = makeEngine(mode);
+  bridgeEngine = engine && typeof engine.legacyCallSites === 'function' ? engine : null;
   const setLater = mode === 'bridge-set';
   if (engine && !setLater) options.authEngine = engine;
   const httpServer = http.createServer();
@@ -281,6 +287,8 @@ process.on('message', (msg) => {
     // Anything the server emitted for earlier work has been queued on the IPC channel already:
     // a round trip through the event loop makes the order deterministic.
     setImmediate(() => send({ type: 'synced', id: msg.id }));
+  } else if (msg.type === 'callSites') {
+    send({ type: 'callSites', callSites: bridgeEngine ? bridgeEngine.legacyCallSites() : null });
   } else if (msg.type === 'calls') {
     send({ type: 'calls', calls: recordedCalls.splice(0) });
   }

@@ -51,6 +51,8 @@ export interface ServerHandle {
   /** After this resolves, every event the server emitted before the call has been received. */
   sync(ms?: number): Promise<void>;
   engineCalls(ms?: number): Promise<EngineCall[]>;
+  /** sc-auth-bridge's legacyCallSites() in the server process (null for other engines). */
+  legacyCallSites(ms?: number): Promise<Array<{ method: string; file: string; line: number; column: number; count: number }> | null>;
   /** Resolves with the exit code once the child has exited (bounded). */
   exited(ms?: number): Promise<number | null>;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startServer(
 ): Promise<ServerHandle> {
   const child: ChildProcess = fork(CHILD, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--no-warnings'],
     env: { ...process.env, SCAB_CHILD_MAX_LIFE_MS: '240000' },
   });
   const events: ServerEvent[] = [];
@@ -98,7 +101,7 @@ export async function startServer(
       replies.get('listening')?.(msg);
     } else if (msg.type === 'synced') {
       replies.get(`sync:${msg.id}`)?.(msg);
-    } else if (msg.type === 'calls' || msg.type === 'listening') {
+    } else if (msg.type === 'calls' || msg.type === 'listening' || msg.type === 'callSites') {
       replies.get(msg.type)?.(msg);
     }
   });
@@ -163,6 +166,11 @@ export async function startServer(
       const p = reply('calls', ms);
       child.send({ type: 'calls' });
       return (await p).calls;
+    },
+    async legacyCallSites(ms = 5000) {
+      const p = reply('callSites', ms);
+      child.send({ type: 'callSites' });
+      return (await p).callSites;
     },
     exited(ms = 5000) {
       if (exitCode !== undefined) return Promise.resolve(exitCode);
