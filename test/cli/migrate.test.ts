@@ -1,0 +1,187 @@
+// migrate on temporary trees through the built binary: writes, dry runs, git safety, failures,
+// package.json, and the round trip migrate -> check.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, git, gitInitCommit, read, run, tempDir, writeTree } from './helpers';
+import { BROKEN, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, ORDINARY, PACKAGE_JSON } from './fixtures';
+
+afterAll(cleanup);
+
+function legacyTree(): string {
+  const dir = tempDir();
+  writeTree(dir, {
+    'package.json': PACKAGE_JSON,
+    'src/verify.js': LEGACY_VERIFY,
+    'src/sign.js': LEGACY_SIGN,
+    'src/helpers/jwt.js': LOOK_ALIKE,
+    'src/math.ts': ORDINARY,
+    'node_modules/sc-auth/index.js': LEGACY_SIGN,
+  });
+  return dir;
+}
+
+function snapshot(dir: string): Map<string, { text: string; mtimeMs: number; ino: number }> {
+  const out = new Map<string, { text: string; mtimeMs: number; ino: number }>();
+  const visit = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.git') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else {
+        const st = fs.statSync(p);
+        out.set(path.relative(dir, p), { text: fs.readFileSync(p, 'utf8'), mtimeMs: st.mtimeMs, ino: st.ino });
+      }
+    }
+  };
+  visit(dir);
+  return out;
+}
+
+describe('migrate', () => {
+  it('rewrites legacy files and package.json, leaves the rest untouched, and check then exits 0', () => {
+    const dir = legacyTree();
+    fs.chmodSync(path.join(dir, 'src/sign.js'), 0o750);
+    const before = snapshot(dir);
+    const r = run(['migrate'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/sc-auth-bridge migrate: 4 files scanned, 1 skipped without parsing, 2 changed, 1 unchanged, 0 failed, \d+ manual findings, .*1 package\.json updated in \d+\.\d\ds/);
+
+    const after = snapshot(dir);
+    for (const f of ['src/verify.js', 'src/sign.js', 'package.json']) {
+      expect(after.get(f)!.text, f).not.toBe(before.get(f)!.text);
+      expect(after.get(f)!.text).not.toMatch(/['"]sc-auth['"]/);
+    }
+    expect(read(dir, 'src/verify.js')).toMatch(/\.then\(/);
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toMatchObject({ 'ag-auth': expect.any(String), 'socketcluster-server': '^14.7.2' });
+    expect(fs.statSync(path.join(dir, 'src/sign.js')).mode & 0o777).toBe(0o750);
+    // Files with nothing to do are not rewritten: same inode, same mtime, same bytes.
+    for (const f of ['src/helpers/jwt.js', 'src/math.ts', 'node_modules/sc-auth/index.js']) {
+      expect(after.get(f), f).toEqual(before.get(f));
+    }
+    // No temp files left behind.
+    expect([...after.keys()].filter((f) => f.includes('.tmp'))).toEqual([]);
+
+    const check = run(['check'], dir);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    // A second migrate has nothing to do.
+    const again = run(['migrate', '--json'], dir);
+    expect(JSON.parse(again.stdout).summary).toMatchObject({ changed: 0, failed: 0, packageJsonsChanged: 0 });
+  });
+
+  it('--dry writes nothing and reports what would change; --print and --diff show it', () => {
+    const dir = legacyTree();
+    const before = snapshot(dir);
+    const dry = run(['migrate', '--dry'], dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/2 would change, .*1 package\.json would change/);
+    expect(snapshot(dir)).toEqual(before);
+
+    const diff = run(['migrate', '--dry', '--diff', 'src/verify.js'], dir);
+    expect(diff.stdout).toMatch(/^--- a\/src\/verify\.js\n\+\+\+ b\/src\/verify\.js\n@@ -\d+,\d+ \+\d+,\d+ @@/m);
+    expect(diff.stdout).toMatch(/^-  engine\.verifyToken\(signed, key, \{\}, \(err, decoded\) => \{$/m);
+    expect(diff.stdout).toMatch(/^\+.*\.then\(/m);
+
+    const print = run(['migrate', '--dry', '--print', 'src/verify.js'], dir);
+    expect(print.stdout.startsWith('==> src/verify.js <==\n')).toBe(true);
+    expect(print.stdout).toMatch(/\.then\(/);
+    expect(snapshot(dir)).toEqual(before);
+
+    // --print without --dry prints and writes.
+    const printed = run(['migrate', '--print', 'src/verify.js'], dir);
+    expect(printed.stdout.slice('==> src/verify.js <==\n'.length)).toBe(read(dir, 'src/verify.js'));
+  });
+
+  it('--target bridge only swaps imports to sc-auth-bridge and leaves the calls', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'verify.js': LEGACY_VERIFY });
+    const r = run(['migrate', '--target', 'bridge'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const out = read(dir, 'verify.js');
+    expect(out).toMatch(/require\('sc-auth-bridge'\)/);
+    expect(out).toContain("engine.verifyToken(signed, key, {}, (err, decoded) => {");
+    expect(out.split('\n').slice(1)).toEqual(LEGACY_VERIFY.split('\n').slice(1));
+  });
+
+  it('keeps CRLF line endings', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'verify.js': LEGACY_VERIFY.replace(/\n/g, '\r\n') });
+    expect(run(['migrate'], dir).code).toBe(0);
+    const out = read(dir, 'verify.js');
+    expect(out).toMatch(/\.then\(/);
+    expect(out.replace(/\r\n/g, '')).not.toMatch(/\n/);
+  });
+
+  it('a file that fails to parse is reported with the parser message and left byte-identical; the others are migrated', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'broken.js': BROKEN, 'verify.js': LEGACY_VERIFY });
+    const r = run(['migrate', '--json'], dir);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.failures).toEqual([expect.objectContaining({ file: 'broken.js', name: 'ParseError', message: expect.stringMatching(/Unexpected token/) })]);
+    expect(doc.summary).toMatchObject({ failed: 1, changed: 1 });
+    expect(read(dir, 'broken.js')).toBe(BROKEN);
+    expect(read(dir, 'verify.js')).toMatch(/\.then\(/);
+    const text = run(['migrate'], tempDirWith({ 'broken.ts': BROKEN }));
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^broken\.ts:\d+:\d+ {2}failed {2}ParseError: /m);
+  });
+
+  it('worker threads (--jobs 2) give the same files as in-process (--jobs 1)', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`m${i}.js`] = (i % 2 ? LEGACY_SIGN : LEGACY_VERIFY) + `// ${i}\n`;
+    const a = tempDirWith(files);
+    const b = tempDirWith(files);
+    expect(run(['migrate', '--jobs', '1'], a).code).toBe(0);
+    expect(run(['migrate', '--jobs', '2'], b).code).toBe(0);
+    for (const f of Object.keys(files)) {
+      expect(read(b, f), f).toBe(read(a, f));
+      expect(read(a, f)).not.toBe(files[f]);
+    }
+  });
+});
+
+function tempDirWith(files: Record<string, string>): string {
+  const dir = tempDir();
+  writeTree(dir, files);
+  return dir;
+}
+
+describe('migrate in a git work tree', () => {
+  it('refuses when files it would change have uncommitted changes, naming them; --force and --dry go ahead', () => {
+    const dir = legacyTree();
+    writeTree(dir, { '.gitignore': 'node_modules/\n' });
+    gitInitCommit(dir);
+    fs.appendFileSync(path.join(dir, 'src/sign.js'), '// local edit\n');
+    fs.appendFileSync(path.join(dir, 'src/math.ts'), '// unrelated edit, not a file migrate touches\n');
+    const before = snapshot(dir);
+
+    const refused = run(['migrate'], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^sc-auth-bridge: refusing to migrate: 1 file\(s\) .*uncommitted changes.*--force.*: src\/sign\.js$/m);
+    expect(refused.stderr).not.toMatch(/math\.ts/);
+    expect(snapshot(dir)).toEqual(before); // nothing written, not even the clean files
+
+    expect(run(['migrate', '--dry'], dir).code).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+
+    const forced = run(['migrate', '--force'], dir);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(read(dir, 'src/sign.js')).toMatch(/\/\/ local edit\n$/);
+    expect(read(dir, 'src/sign.js')).not.toMatch(/['"]sc-auth['"]/);
+  });
+
+  it('an untracked file counts as uncommitted; a clean tree migrates without --force', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'README.md': 'x\n' });
+    gitInitCommit(dir);
+    writeTree(dir, { 'verify.js': LEGACY_VERIFY });
+    const r = run(['migrate'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/verify\.js/);
+    git(dir, 'add', 'verify.js');
+    git(dir, 'commit', '-q', '-m', 'add');
+    expect(run(['migrate'], dir).code).toBe(0);
+    expect(git(dir, 'status', '--porcelain')).toBe(' M verify.js\n');
+  });
+});
