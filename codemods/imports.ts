@@ -1,8 +1,234 @@
-import type { Context } from './lib/context';
+/**
+ * imports: every `require`/`import` of 'sc-auth' becomes ag-auth's default export, keeping the
+ * user's local names. ag-auth exports the class itself, so `X.AuthEngine` becomes `X`. When anything
+ * in the file still needs the compat engine (a call left for review, a *Sync call, a module object
+ * used in a way we cannot follow), every sc-auth source becomes 'sc-auth-bridge' instead: the bridge
+ * is a drop-in (it is the class and has `.AuthEngine`), so only the string changes.
+ */
+import type { ASTPath } from 'jscodeshift';
+import { type Context, leaveForReview, report } from './lib/context';
+import { isLegacyDynamicImport, isLegacyRequire, isLegacySource, propName, unwrap } from './lib/analysis';
+import { leftoversNeedBridge } from './lib/check';
 import { standalone } from './lib/run';
+import { AG_MODULE, BRIDGE_MODULE } from './lib/types';
+
+type Edit = () => void;
 
 export function importsStep(ctx: Context): void {
-  void ctx;
+  if (!ctx.analysis.importsLegacy) return;
+  const plan = planAgAuth(ctx);
+  const bridge = ctx.target === 'bridge' || ctx.needsBridge || !plan.ok || leftoversNeedBridge(ctx);
+  if (bridge) {
+    toBridge(ctx);
+    ctx.importsBridge = true;
+    if (!plan.ok && plan.why) report(ctx, null, 'bridge-import', `imports sc-auth-bridge: ${plan.why}`, plan.node);
+    return;
+  }
+  for (const edit of plan.edits) edit();
+  ctx.importsAgAuth = true;
+  ctx.changed = true;
+}
+
+function setSource(ctx: Context, lit: any, value: string): void {
+  if (lit.value === value) return;
+  // Keep the literal's own quote: recast reuses `raw` only if untouched, so rebuild it explicitly.
+  const raw: string | undefined = lit.extra?.raw ?? lit.raw;
+  const q = raw && raw[0] === '"' ? '"' : raw && raw[0] === '`' ? '`' : "'";
+  lit.value = value;
+  if (lit.extra) lit.extra = { ...lit.extra, raw: `${q}${value}${q}`, rawValue: value };
+  if ('raw' in lit) lit.raw = `${q}${value}${q}`;
+  ctx.changed = true;
+}
+
+/** Drop-in switch: only the module string changes (plus the one type name the bridge spells differently). */
+function toBridge(ctx: Context): void {
+  const { j, root } = ctx;
+  root.find(j.Literal).forEach((p: ASTPath<any>) => {
+    if (!isLegacySource(p.node) || p.node.value === BRIDGE_MODULE) return;
+    const parent = p.parent.node;
+    const ok = /^(ImportDeclaration|ExportNamedDeclaration|ExportAllDeclaration|TSExternalModuleReference|ImportExpression)$/.test(parent.type) ||
+      (parent.type === 'CallExpression' && parent.arguments[0] === p.node);
+    if (!ok) return;
+    if (parent.type === 'CallExpression' && !isModuleCall(parent)) return;
+    setSource(ctx, p.node, BRIDGE_MODULE);
+    if (parent.type === 'ImportDeclaration') {
+      for (const s of parent.specifiers || []) {
+        if (s.type === 'ImportSpecifier' && (s.imported.name ?? s.imported.value) === 'SCAuthEngine') {
+          s.imported = j.identifier('AuthEngine');
+          ctx.changed = true;
+        }
+      }
+    }
+  });
+}
+
+function isModuleCall(call: any): boolean {
+  const c = call.callee;
+  if (c.type === 'Identifier' && c.name === 'require') return true;
+  if (c.type === 'Import') return true;
+  const name = propName(c);
+  return !!name && /^(resolve|mock|doMock|unmock|requireActual|requireMock|importActual|importMock|setMock)$/.test(name);
+}
+
+interface Plan { ok: boolean; edits: Edit[]; why?: string; node?: any }
+
+/** Works out the ag-auth rewrite without touching the AST; ok=false if some use cannot be followed. */
+function planAgAuth(ctx: Context): Plan {
+  const { j, root } = ctx;
+  const edits: Edit[] = [];
+  let why: string | undefined;
+  let whyNode: any;
+  const fail = (reason: string, node: any) => { if (!why) { why = reason; whyNode = node; } };
+  const handled = new Set<any>();
+
+  // A module object: every use must be `M.AuthEngine`, which becomes `M` (or `M.default` for import()).
+  const rewriteModuleUses = (declPath: ASTPath<any>, name: string, dynamic: boolean) => {
+    const scope = declPath.scope.lookup(name) || declPath.scope;
+    root.find(j.Identifier, { name }).forEach((p: ASTPath<any>) => {
+      if (p.scope && p.scope.lookup(name) !== scope) return;
+      const parent = p.parent.node;
+      if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
+      if ((parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && parent.value !== p.node) return;
+      if (isDeclaration(p)) return;
+      if ((parent.type === 'MemberExpression' || parent.type === 'TSQualifiedName') && (parent.object === p.node || parent.left === p.node)) {
+        const prop = parent.type === 'TSQualifiedName' ? parent.right.name : propName(parent);
+        if (prop === 'AuthEngine' || prop === 'SCAuthEngine') {
+          const parentPath = p.parent;
+          edits.push(() => {
+            if (dynamic) parentPath.replace(j.memberExpression(j.identifier(name), j.identifier('default')));
+            else parentPath.replace(j.identifier(name));
+          });
+          return;
+        }
+      }
+      fail(`the module object '${name}' is used as a whole (line ${p.node.loc?.start.line ?? '?'}), and ag-auth's export has another shape`, p.node);
+    });
+  };
+
+  root.find(j.ImportDeclaration).forEach((p: ASTPath<any>) => {
+    const src = p.node.source;
+    if (!isLegacySource(src)) return;
+    handled.add(src);
+    const specs = p.node.specifiers || [];
+    if (specs.length === 0) { edits.push(() => setSource(ctx, src, AG_MODULE)); return; }
+    if (specs.length > 1) return fail('several names are imported from sc-auth', p.node);
+    const s = specs[0];
+    const local = s.local.name;
+    if (s.type === 'ImportSpecifier') {
+      const imported = s.imported.name ?? s.imported.value;
+      if (imported !== 'AuthEngine' && imported !== 'SCAuthEngine') return fail(`'${imported}' is not exported by ag-auth`, s);
+      edits.push(() => {
+        const def = j.importDefaultSpecifier(j.identifier(local));
+        p.node.specifiers = [def];
+        if (s.importKind === 'type') (p.node as any).importKind = 'type';
+        setSource(ctx, src, AG_MODULE);
+      });
+    } else {
+      // import * as M / import M from 'sc-auth': M is module.exports
+      rewriteModuleUses(p, local, false);
+      edits.push(() => {
+        if (s.type === 'ImportNamespaceSpecifier') p.node.specifiers = [j.importDefaultSpecifier(j.identifier(local))];
+        setSource(ctx, src, AG_MODULE);
+      });
+    }
+  });
+
+  root.find(j.TSImportEqualsDeclaration as any).forEach((p: ASTPath<any>) => {
+    const ref = p.node.moduleReference;
+    if (!ref || ref.type !== 'TSExternalModuleReference' || !isLegacySource(ref.expression)) return;
+    handled.add(ref.expression);
+    rewriteModuleUses(p, p.node.id.name, false);
+    edits.push(() => setSource(ctx, ref.expression, AG_MODULE));
+  });
+
+  root.find(j.ExportNamedDeclaration).forEach((p: ASTPath<any>) => {
+    const src = p.node.source;
+    if (!src || !isLegacySource(src)) return;
+    handled.add(src);
+    for (const s of p.node.specifiers || []) {
+      const local = s.local ? (s.local.name ?? s.local.value) : undefined;
+      if (s.type !== 'ExportSpecifier' || local !== 'AuthEngine') return fail(`re-export of '${local ?? '*'}' from sc-auth`, p.node);
+    }
+    edits.push(() => {
+      for (const s of p.node.specifiers) s.local = j.identifier('default');
+      setSource(ctx, src, AG_MODULE);
+    });
+  });
+  root.find(j.ExportAllDeclaration).forEach((p: ASTPath<any>) => {
+    if (isLegacySource(p.node.source)) fail('export * from sc-auth', p.node);
+  });
+
+  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+    const n = p.node;
+    const dynamic = isLegacyDynamicImport(n);
+    if (!isLegacyRequire(n) && !dynamic) {
+      // jest.mock('sc-auth', factory) / require.resolve('sc-auth')
+      if (isModuleCall(n) && n.callee.type === 'MemberExpression' && isLegacySource(n.arguments[0])) {
+        const lit = n.arguments[0];
+        handled.add(lit);
+        if (n.arguments.length > 1 && /mock/i.test(propName(n.callee) || '')) {
+          edits.push(() => leaveForReview(ctx, p, "the mock factory returns sc-auth's shape ({ AuthEngine }); ag-auth's module is the class itself"));
+        }
+        edits.push(() => setSource(ctx, lit, AG_MODULE));
+      }
+      return;
+    }
+    const lit = dynamic ? (n.type === 'ImportExpression' ? n.source : n.arguments[0]) : n.arguments[0];
+    handled.add(lit);
+    // Walk out of parentheses / await to the expression that uses the module.
+    let user: any = p;
+    while (user.parent && /^(AwaitExpression|ParenthesizedExpression|TSAsExpression|TSNonNullExpression)$/.test(user.parent.node.type)) user = user.parent;
+    const parent = user.parent.node;
+    if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === user.node) {
+      if (propName(parent) !== 'AuthEngine') return fail(`'${propName(parent) ?? '[computed]'}' read from sc-auth`, parent);
+      const memberPath = user.parent;
+      edits.push(() => {
+        setSource(ctx, lit, AG_MODULE);
+        if (user.node.type === 'AwaitExpression' || dynamic) memberPath.replace(j.memberExpression(user.node, j.identifier('default')));
+        else memberPath.replace(user.node);
+      });
+      return;
+    }
+    if (parent.type === 'VariableDeclarator' && parent.init === user.node) {
+      const id = parent.id;
+      if (id.type === 'Identifier') {
+        rewriteModuleUses(user.parent, id.name, dynamic);
+        edits.push(() => setSource(ctx, lit, AG_MODULE));
+        return;
+      }
+      if (id.type === 'ObjectPattern' && id.properties.length === 1) {
+        const prop = id.properties[0];
+        const key = prop.key && (prop.key.name ?? prop.key.value);
+        if ((prop.type === 'ObjectProperty' || prop.type === 'Property') && key === 'AuthEngine' && unwrap(prop.value).type === 'Identifier') {
+          const local = unwrap(prop.value).name;
+          const declPath = user.parent;
+          edits.push(() => {
+            setSource(ctx, lit, AG_MODULE);
+            if (dynamic) {
+              declPath.node.id = j.objectPattern([j.objectProperty.from({ key: j.identifier('default'), value: j.identifier(local), shorthand: false }) as any]);
+            } else {
+              declPath.node.id = j.identifier(local);
+            }
+          });
+          return;
+        }
+      }
+      return fail('a destructuring of sc-auth this codemod does not follow', id);
+    }
+    // `module.exports = require('sc-auth')`, passing the module around, bare `require('sc-auth')`...
+    if (parent.type === 'ExpressionStatement') { edits.push(() => setSource(ctx, lit, AG_MODULE)); return; }
+    fail('the sc-auth module object is used as a whole', user.node);
+  });
+
+  return { ok: !why, edits, why, node: whyNode };
+}
+
+function isDeclaration(p: ASTPath<any>): boolean {
+  const parent = p.parent.node;
+  if (parent.type === 'VariableDeclarator' && parent.id === p.node) return true;
+  if (/^Import(Default|Namespace)?Specifier$/.test(parent.type)) return true;
+  if (parent.type === 'TSImportEqualsDeclaration' && parent.id === p.node) return true;
+  return false;
 }
 
 export default standalone('imports', [['imports', importsStep]]);

@@ -1,13 +1,104 @@
-/** package-json: sc-auth -> ag-auth in the same dependency section; sc-auth-bridge where needed. */
-import type { Finding } from './lib/types';
+/**
+ * package-json: `sc-auth` -> `ag-auth` ^2.1.1 in the same dependency section (and `@types/sc-auth`
+ * -> `@types/ag-auth`), plus `sc-auth-bridge` where a migrated file imports it. The file is
+ * re-serialised with its own indentation, line ending and final newline, keys in their order.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParseError } from './lib/parse';
+import { AG_VERSION_RANGE, BRIDGE_MODULE, type Finding, LEGACY_MODULE } from './lib/types';
+
+const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+const TYPES_LEGACY = '@types/sc-auth';
+const TYPES_AG = '@types/ag-auth';
+const TYPES_AG_RANGE = '^1.0.3';
+
+function bridgeRange(): string {
+  try {
+    // dist/codemods/package-json.js -> package.json of sc-auth-bridge itself
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    if (pkg.name === BRIDGE_MODULE && typeof pkg.version === 'string') return `^${pkg.version}`;
+  } catch { /* fall through */ }
+  return '*';
+}
+
+function parse(text: string, filePath: string): any {
+  try {
+    const value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('package.json is not a JSON object');
+    return value;
+  } catch (err: any) {
+    throw new ParseError(`${filePath}: ${err.message}`, filePath);
+  }
+}
+
+function renameKey(obj: Record<string, unknown>, from: string, to: string, value: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === from) { if (!(to in obj)) out[to] = value; }
+    else out[k] = v;
+  }
+  return out;
+}
+
+function lineOf(text: string, needle: string): { line: number; column: number } {
+  const i = text.indexOf(needle);
+  if (i < 0) return { line: 1, column: 1 };
+  const before = text.slice(0, i);
+  const line = before.split('\n').length;
+  return { line, column: i - before.lastIndexOf('\n') };
+}
 
 export function migratePackageJson(text: string, filePath: string,
   opts: { needsBridge: boolean; needsAgAuth: boolean }): { output: string; changed: boolean; findings: Finding[] } {
-  void filePath; void opts;
-  return { output: text, changed: false, findings: [] };
+  const pkg = parse(text, filePath);
+  let changed = false;
+  let legacySection: string | undefined;
+  for (const section of SECTIONS) {
+    const deps = pkg[section];
+    if (!deps || typeof deps !== 'object') continue;
+    if (LEGACY_MODULE in deps) {
+      pkg[section] = renameKey(pkg[section], LEGACY_MODULE, 'ag-auth', AG_VERSION_RANGE);
+      legacySection = legacySection ?? section;
+      changed = true;
+    }
+    if (TYPES_LEGACY in pkg[section]) {
+      pkg[section] = renameKey(pkg[section], TYPES_LEGACY, TYPES_AG, TYPES_AG_RANGE);
+      changed = true;
+    }
+  }
+  const has = (name: string) => SECTIONS.some((s) => pkg[s] && typeof pkg[s] === 'object' && name in pkg[s]);
+  if (opts.needsAgAuth && !has('ag-auth')) {
+    pkg.dependencies = { ...(pkg.dependencies || {}), 'ag-auth': AG_VERSION_RANGE };
+    changed = true;
+  }
+  if (opts.needsBridge && !has(BRIDGE_MODULE) && pkg.name !== BRIDGE_MODULE) {
+    const section = legacySection === 'devDependencies' ? 'devDependencies' : 'dependencies';
+    pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeRange() };
+    changed = true;
+  }
+  if (!changed) return { output: text, changed: false, findings: [] };
+  const indent = /^[ \t]*\{\s*?\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let output = JSON.stringify(pkg, null, indent);
+  if (eol === '\r\n') output = output.replace(/\n/g, '\r\n');
+  if (/\r?\n$/.test(text)) output += eol;
+  if (text.startsWith('\uFEFF')) output = '\uFEFF' + output;
+  return { output, changed: output !== text, findings: [] };
 }
 
 export function checkPackageJson(text: string, filePath: string): Finding[] {
-  void text; void filePath;
-  return [];
+  const pkg = parse(text, filePath);
+  const findings: Finding[] = [];
+  for (const section of SECTIONS) {
+    const deps = pkg[section];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const name of [LEGACY_MODULE, TYPES_LEGACY]) {
+      if (!(name in deps)) continue;
+      const at = lineOf(text, `"${name}"`);
+      findings.push({ file: filePath, ...at, rule: 'sc-auth-dependency', severity: 'error',
+        message: `${section} has '${name}': replace it with '${name === LEGACY_MODULE ? 'ag-auth' : TYPES_AG}'` });
+    }
+  }
+  return findings;
 }

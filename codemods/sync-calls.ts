@@ -1,8 +1,41 @@
-import type { Context } from './lib/context';
+/**
+ * sync-calls (sc-auth 6): `const t = engine.verifyToken(token, key)` returned the value (or threw).
+ * Inside an async function it becomes `await engine.verifyToken(...)`: the value and the throw land
+ * where they did, so try/catch keeps working. Elsewhere it becomes `verifyTokenSync` of the compat
+ * engine. Dual-mode code (`if (options.async)`, `r instanceof Promise`) keeps its calls; its file
+ * moves to sc-auth-bridge, which has both modes.
+ */
+import type { ASTPath } from 'jscodeshift';
+import { type Context, leaveForReview } from './lib/context';
+import { classifyCall, type EngineCall, stripAsyncOption } from './lib/calls';
+import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
 
 export function syncCallsStep(ctx: Context): void {
-  void ctx;
+  const { j, root } = ctx;
+  const calls: EngineCall[] = [];
+  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+    const c = classifyCall(ctx, p);
+    if (c && c.callbackIndex < 0 && !c.ambiguous && (c.kind === 'instance' || c.kind === 'named')) calls.push(c);
+  });
+  for (const call of calls.reverse()) {
+    const mode = syncMode(ctx, call);
+    if (mode === 'promise') continue;
+    if (mode === 'dual') { ctx.needsBridge = true; continue; }
+    if (call.kind === 'named') {
+      leaveForReview(ctx, call.path, `${call.method}() result is used synchronously (sc-auth 6); ag-auth returns a Promise`);
+      continue;
+    }
+    const fn = nearestFunction(call.path);
+    if (fn && fn.node.async) {
+      stripAsyncOption(ctx, call);
+      call.path.replace(j.awaitExpression(call.path.node));
+    } else {
+      call.path.node.callee.property = j.identifier(`${call.method}Sync`);
+      ctx.needsBridge = true;
+    }
+    ctx.changed = true;
+  }
 }
 
 export default standalone('sync-calls', [['sync-calls', syncCallsStep]]);

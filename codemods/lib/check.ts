@@ -1,6 +1,75 @@
-import type { Context } from './context';
+/** Read-only scan for every legacy usage left in a file (the CLI's `check`), and the bridge decision. */
+import type { ASTPath } from 'jscodeshift';
+import { type Context, report } from './context';
+import { asyncProperty, classifyCall, type EngineCall, optionsLiteral } from './calls';
+import { isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName } from './analysis';
+import { syncMode } from './sync-mode';
+import { findCallbackEngines } from './engines';
+import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
-/** Read-only scan for every legacy usage left in a file. */
+function engineCalls(ctx: Context): EngineCall[] {
+  const out: EngineCall[] = [];
+  ctx.root.find(ctx.j.CallExpression).forEach((p: ASTPath<any>) => {
+    const c = classifyCall(ctx, p);
+    if (c) out.push(c);
+  });
+  return out;
+}
+
+/** Does what is left in the file still need the compat engine's callback or sync mode? */
+export function leftoversNeedBridge(ctx: Context): boolean {
+  for (const call of engineCalls(ctx)) {
+    if (!call.kind) { if (call.callbackIndex >= 0) return true; continue; }
+    if (call.callbackIndex >= 0 || call.ambiguous) return true;
+    if ((call.kind === 'instance') && syncMode(ctx, call) !== 'promise') return true;
+  }
+  let sync = false;
+  ctx.root.find(ctx.j.CallExpression).forEach((p: ASTPath<any>) => {
+    const name = propName(p.node.callee);
+    if ((name === 'signTokenSync' || name === 'verifyTokenSync') && ctx.analysis.engineKind(p, p.node.callee.object)) sync = true;
+  });
+  return sync;
+}
+
 export function checkStep(ctx: Context): void {
-  void ctx;
+  const { j, root } = ctx;
+  // Imports
+  const importSite = (p: ASTPath<any>, lit: any) => {
+    if (lit.value === LEGACY_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
+    else if (lit.value === BRIDGE_MODULE) report(ctx, p, 'bridge-import', "imports the compat engine 'sc-auth-bridge'", lit);
+  };
+  root.find(j.ImportDeclaration).forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
+  root.find(j.ExportNamedDeclaration).forEach((p: ASTPath<any>) => { if (p.node.source && isLegacySource(p.node.source)) importSite(p, p.node.source); });
+  root.find(j.ExportAllDeclaration).forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
+  root.find(j.TSImportEqualsDeclaration as any).forEach((p: ASTPath<any>) => {
+    const ref = p.node.moduleReference;
+    if (ref && ref.expression && isLegacySource(ref.expression)) importSite(p, ref.expression);
+  });
+  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+    const n = p.node;
+    if (isLegacyRequire(n)) importSite(p, n.arguments[0]);
+    else if (isLegacyDynamicImport(n)) importSite(p, n.type === 'ImportExpression' ? n.source : n.arguments[0]);
+    else if (n.callee.type === 'MemberExpression' && /^(mock|doMock|resolve)$/.test(propName(n.callee) || '') && isLegacySource(n.arguments[0])) importSite(p, n.arguments[0]);
+  });
+  // Calls
+  for (const call of engineCalls(ctx)) {
+    if (!call.kind) {
+      if (call.callbackIndex >= 0 && ctx.analysis.importsLegacy) {
+        report(ctx, call.path, 'manual-review', `${call.method}() with a callback on a receiver not known to be an sc-auth engine`);
+      }
+      continue;
+    }
+    if (call.callbackIndex >= 0 || call.ambiguous) {
+      report(ctx, call.path, 'callback-call', `${call.method}() passes a callback; ag-auth returns a Promise and never calls it`);
+      continue;
+    }
+    const mode = call.kind === 'instance' ? syncMode(ctx, call) : 'promise';
+    if (mode === 'sync') report(ctx, call.path, 'sync-call', `${call.method}() is used as an sc-auth 6 synchronous call; ag-auth returns a Promise`);
+    const opts = optionsLiteral(ctx, call);
+    const a = opts && asyncProperty(opts.node);
+    if (a && call.method === 'signToken') report(ctx, call.path, 'async-option', "'async' in signToken() options: ag-auth rejects it (\"async\" is not allowed in \"options\")", a.prop);
+  }
+  for (const engine of findCallbackEngines(ctx)) {
+    report(ctx, engine.path, 'callback-engine', `${engine.label} takes a callback; socketcluster-server 15+ awaits a Promise`, engine.path.node);
+  }
 }

@@ -29,6 +29,8 @@ export function laterCodeReason(q: OrderQuery, stmt: ASTPath<any>, depth = 0): s
   while (cur) {
     const container = cur.parentPath;
     if (!container) return null;
+    if (cur !== stmt && cur.node && isFunctionNode(cur.node) && cur.node === cur.value) return functionReason(q, cur, depth);
+    if (cur.node && cur.node.type === 'Program' && cur.node === cur.value) return null;
     if (Array.isArray(container.value)) {
       const owner = container.parentPath && container.parentPath.node;
       const siblings: any[] = container.value;

@@ -1,0 +1,130 @@
+/** Hand-written callback engines handed to SocketCluster (`authEngine: X`, `setAuthEngine(X)`). */
+import type { ASTPath } from 'jscodeshift';
+import type { Context } from './context';
+import { isFunctionNode, propName, unwrap } from './analysis';
+import { visit } from './walk';
+
+export interface EngineMethod {
+  /** Path of the function node (ObjectMethod / ClassMethod / FunctionExpression). */
+  path: ASTPath<any>;
+  name: 'signToken' | 'verifyToken';
+  label: string;
+}
+
+const METHOD_NAMES = new Set(['signToken', 'verifyToken']);
+
+/** Expressions given to SocketCluster as its auth engine. */
+function engineArguments(ctx: Context): ASTPath<any>[] {
+  const { j, root } = ctx;
+  const out: ASTPath<any>[] = [];
+  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+    if (propName(p.node.callee) === 'setAuthEngine' && p.node.arguments.length >= 1) out.push(p.get('arguments', 0));
+  });
+  root.find(j.ObjectExpression).forEach((p: ASTPath<any>) => {
+    p.get('properties').each((pp: any) => {
+      const prop = pp.node;
+      if ((prop.type === 'ObjectProperty' || prop.type === 'Property') && !prop.computed &&
+        (prop.key.name ?? prop.key.value) === 'authEngine') out.push(pp.get('value'));
+    });
+  });
+  root.find(j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+    if (propName(p.node.left) === 'authEngine') out.push(p.get('right'));
+  });
+  return out;
+}
+
+/** The object literal / class / constructor function an engine expression stands for. */
+function definitionsOf(ctx: Context, path: ASTPath<any>, depth = 0): any[] {
+  if (depth > 3) return [];
+  const node = unwrap(path.node);
+  if (!node) return [];
+  if (node.type === 'ObjectExpression') return [node];
+  if (node.type === 'NewExpression' && node.callee.type === 'Identifier') return declOf(ctx, path, node.callee.name, depth);
+  if (node.type === 'NewExpression' && /^Class/.test(node.callee.type)) return [node.callee];
+  if (node.type === 'Identifier') return declOf(ctx, path, node.name, depth);
+  return [];
+}
+
+function declOf(ctx: Context, path: ASTPath<any>, name: string, depth: number): any[] {
+  const scope = path.scope && path.scope.lookup(name);
+  if (!scope) return [];
+  const decl = (scope.getBindings()[name] || [])[0];
+  if (!decl) return [];
+  const parentPath: any = decl.parentPath;
+  const parent = parentPath && parentPath.node;
+  if (!parent) return [];
+  if (parent.type === 'VariableDeclarator' && parent.init) {
+    const init = unwrap(parent.init);
+    if (init.type === 'ObjectExpression' || /^Class/.test(init.type)) return [init, ...prototypeOf(ctx, name)];
+    if (init.type === 'FunctionExpression') return [init, ...prototypeOf(ctx, name)];
+    return definitionsOf(ctx, parentPath.get('init'), depth + 1);
+  }
+  if (/^Class(Declaration|Expression)$/.test(parent.type) || parent.type === 'FunctionDeclaration') return [parent, ...prototypeOf(ctx, name)];
+  return [];
+}
+
+/** `Name.prototype.signToken = function (...) {}` assignments. */
+function prototypeOf(ctx: Context, name: string): any[] {
+  const out: any[] = [];
+  ctx.root.find(ctx.j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+    const left = p.node.left;
+    if (left.type === 'MemberExpression' && METHOD_NAMES.has(propName(left) || '') && propName(left.object) === 'prototype' &&
+      unwrap(left.object.object).type === 'Identifier' && unwrap(left.object.object).name === name) out.push({ protoAssignment: p });
+  });
+  return out;
+}
+
+function methodsOf(ctx: Context, def: any): EngineMethod[] {
+  const out: EngineMethod[] = [];
+  if (def.protoAssignment) {
+    const p: ASTPath<any> = def.protoAssignment;
+    const fnPath = p.get('right');
+    if (isFunctionNode(fnPath.node)) out.push({ path: fnPath, name: propName(p.node.left) as any, label: `${propName(p.node.left)}() on the prototype` });
+    return out;
+  }
+  const members = def.type === 'ObjectExpression' ? def.properties : /^Class/.test(def.type) ? def.body.body : [];
+  for (const m of members) {
+    const key = m.key && !m.computed ? (m.key.name ?? m.key.value) : undefined;
+    if (!key || !METHOD_NAMES.has(key)) continue;
+    const fnPath = findPath(ctx, m);
+    if (!fnPath) continue;
+    if (isFunctionNode(m)) out.push({ path: fnPath, name: key, label: `${key}() of the auth engine` });
+    else if (m.value && isFunctionNode(unwrap(m.value))) out.push({ path: fnPath.get('value'), name: key, label: `${key}() of the auth engine` });
+  }
+  return out;
+}
+
+function findPath(ctx: Context, node: any): ASTPath<any> | null {
+  let found: ASTPath<any> | null = null;
+  ctx.root.find(ctx.j.Node).filter((p: ASTPath<any>) => p.node === node).forEach((p: ASTPath<any>) => { found = p; });
+  return found;
+}
+
+/** A method that still uses the callback protocol: 4th parameter called as a function, no Promise. */
+export function isCallbackMethod(fn: any): boolean {
+  if (fn.async || fn.generator || fn.params.length !== 4) return false;
+  const last = fn.params[3];
+  if (last.type !== 'Identifier') return false;
+  let usesCallback = false;
+  let returnsPromise = false;
+  visit(fn.body, (n) => {
+    if (n.type === 'Identifier' && n.name === last.name) usesCallback = true;
+    if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'Promise') returnsPromise = true;
+  });
+  return usesCallback && !returnsPromise;
+}
+
+export function findCallbackEngines(ctx: Context): EngineMethod[] {
+  const seen = new Set<any>();
+  const out: EngineMethod[] = [];
+  for (const arg of engineArguments(ctx)) {
+    for (const def of definitionsOf(ctx, arg)) {
+      for (const m of methodsOf(ctx, def)) {
+        if (seen.has(m.path.node) || !isCallbackMethod(m.path.node)) continue;
+        seen.add(m.path.node);
+        out.push(m);
+      }
+    }
+  }
+  return out;
+}
