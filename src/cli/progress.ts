@@ -5,7 +5,8 @@ export interface Progress {
   done(): void;
 }
 
-const SHOW_AFTER_MS = 1000;
+// Overridable so tests can see the bar without a slow run.
+const SHOW_AFTER_MS = Number(process.env.SC_AUTH_BRIDGE_PROGRESS_AFTER_MS ?? 1000);
 const REDRAW_MS = 100;
 const WIDTH = 30;
 

@@ -1,13 +1,18 @@
 // The built binary on temporary trees: commands, flags, exit codes, output formats.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, read, ROOT, run, tempDir, writeTree } from './helpers';
+import { BIN, cleanup, read, ROOT, run, tempDir, writeTree } from './helpers';
 import {
   BROKEN, CUSTOM_RECEIVER, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, ON_BRIDGE, ORDINARY, PACKAGE_JSON,
 } from './fixtures';
 
 afterAll(cleanup);
+
+function hasScript(): boolean {
+  return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+}
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const FINDING_LINE = /^(\S+):(\d+):(\d+) {2}([a-z-]+)(?: \(info\))? {2}\S.*$/;
@@ -213,9 +218,21 @@ describe('check', () => {
     expect(doc.findings.some((f) => f.file === 'sign.js')).toBe(true);
   });
 
+  // `script` gives the binary a pseudo-terminal; the threshold is lowered so a small run shows the bar.
+  it.skipIf(!hasScript())('draws a progress bar on a terminal, and none under CI=true', () => {
+    const dir = legacyTree();
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} check`;
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '', SC_AUTH_BRIDGE_PROGRESS_AFTER_MS: '0' } });
+    expect(tty.stdout).toMatch(/\rchecking \[[#-]{30}\] \d+\/4/);
+    expect(tty.stdout).toContain('\r\x1b[K'); // the bar is erased before the results
+    const ci = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true', SC_AUTH_BRIDGE_PROGRESS_AFTER_MS: '0' } });
+    expect(ci.stdout).toMatch(/src\/verify\.js:4:3/);
+    expect(ci.stdout).not.toMatch(/checking \[/);
+  });
+
   it('prints no progress bar on a pipe', () => {
     const dir = legacyTree();
-    const r = run(['check'], dir);
+    const r = run(['check'], dir, { SC_AUTH_BRIDGE_PROGRESS_AFTER_MS: '0' });
     expect(r.stderr).not.toMatch(/\r|\[#|\x1b/);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1); // the summary only
   });
@@ -253,3 +270,63 @@ function assertSarif(log: any): void {
     expect(typeof res.partialFingerprints['scAuthBridgeLine/v1']).toBe('string');
   }
 }
+
+describe('baseline ratchet', () => {
+  it('accepts recorded findings, survives unrelated edits, fails on new ones, and shrinks', () => {
+    const dir = legacyTree();
+    const update = run(['check', '--baseline', 'baseline.json', '--update-baseline'], dir);
+    expect(update.code, update.stderr).toBe(0);
+    const written = JSON.parse(read(dir, 'baseline.json'));
+    expect(written).toMatchObject({ version: 1, tool: 'sc-auth-bridge' });
+    expect(update.stderr).toMatch(new RegExp(`wrote ${written.findings.reduce((n: number, e: { count: number }) => n + e.count, 0)} finding\\(s\\) to baseline\\.json`));
+    expect(written.findings.length).toBeGreaterThanOrEqual(3);
+    for (const e of written.findings) expect(e).toMatchObject({ file: expect.any(String), rule: expect.any(String), fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), count: expect.any(Number) });
+
+    const same = run(['check', '--baseline', 'baseline.json'], dir);
+    expect(same.code, same.stdout).toBe(0);
+    expect(same.stdout).toBe('');
+    expect(same.stderr).toMatch(/\d+ in baseline/);
+
+    // Unrelated lines above known findings move them; the ratchet still holds.
+    fs.writeFileSync(path.join(dir, 'src/verify.js'), '// Copyright header\n\n/* eslint-disable */\n' + read(dir, 'src/verify.js'));
+    expect(run(['check', '--baseline', 'baseline.json'], dir).code).toBe(0);
+
+    // A new legacy call fails the check, and only it is reported.
+    fs.appendFileSync(path.join(dir, 'src/sign.js'), "\nexports.again = function (t, key, cb) {\n  auth.verifyToken(t, key, { algorithms: ['HS256'] }, cb);\n};\n");
+    const fresh = run(['check', '--baseline', 'baseline.json'], dir);
+    expect(fresh.code).toBe(1);
+    const lines = fresh.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const l of lines) expect(l).toMatch(/^src\/sign\.js:11:\d+ {2}callback-call {2}/);
+    const json = JSON.parse(run(['check', '--baseline', 'baseline.json', '--json'], dir).stdout) as JsonDoc;
+    expect(json.findings.filter((f) => f.new).map((f) => [f.file, f.line])).toEqual(lines.map(() => ['src/sign.js', 11]));
+    expect(json.findings.filter((f) => f.new === false).length).toBe(json.summary.baselined);
+    const sarif = JSON.parse(run(['check', '--baseline', 'baseline.json', '--format', 'sarif'], dir).stdout);
+    const states = sarif.runs[0].results.map((r: { baselineState: string }) => r.baselineState);
+    expect(states.filter((s: string) => s === 'new')).toHaveLength(lines.length);
+    expect(states.filter((s: string) => s === 'unchanged')).toHaveLength(json.summary.baselined as number);
+
+    // From another working directory, with the baseline given relative to it.
+    fs.mkdirSync(path.join(dir, 'tools'));
+    expect(run(['check', '--baseline', '../baseline.json', '..'], path.join(dir, 'tools')).code).toBe(1);
+
+    // Fixing code leaves stale entries, reported; --update-baseline shrinks the file.
+    fs.rmSync(path.join(dir, 'src/verify.js'));
+    fs.writeFileSync(path.join(dir, 'src/sign.js'), LEGACY_SIGN);
+    const fixed = run(['check', '--baseline', 'baseline.json'], dir);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stderr).toMatch(/[1-9]\d* baseline entries fixed \(shrink it with --update-baseline\)/);
+    expect(run(['check', '--baseline', 'baseline.json', '--update-baseline'], dir).code).toBe(0);
+    expect(JSON.parse(read(dir, 'baseline.json')).findings.length).toBeLessThan(written.findings.length);
+  });
+
+  it('a baseline file that is not ours is bad usage', () => {
+    const dir = legacyTree();
+    writeTree(dir, { 'b.json': '{"findings": 3}', 'c.json': 'not json' });
+    for (const f of ['b.json', 'c.json']) {
+      const r = run(['check', '--baseline', f], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^sc-auth-bridge: baseline ${f.replace('.', '\\.')} `));
+    }
+  });
+});
