@@ -142,6 +142,19 @@ export class AuthEngine {
       // jsonwebtoken's stream path: calls back on a later tick (and synchronously for bad input),
       // as when sc-auth handed the callback over. Guarded: for a claim given both in the payload and
       // in the options, jsonwebtoken's callback path reports the error AND then the signed token.
+      if (!jwtKey) {
+        // Only `none` gets here without a key, and jws's stream never ends for a falsy key: sc-auth
+        // would never call back. Same later-tick timing, without the hang.
+        let signedToken: string;
+        try {
+          signedToken = jwtSign(token, jwtKey, jwtOptions);
+        } catch (err) {
+          process.nextTick(callback, err);
+          return;
+        }
+        process.nextTick(callback, null, signedToken);
+        return;
+      }
       jwtSign(token, jwtKey, jwtOptions, once(callback));
       return;
     }
