@@ -102,6 +102,25 @@ describe('engines in the wrong server', () => {
     expect(done.error).toEqual({ name: 'TypeError', message: 'callback is not a function' });
   });
 
+  it('ag-auth (Promise-only) on 14: a handshake with a valid token never completes (the Promise is ignored)', async () => {
+    const { server, cfg } = await serve(14, 'ag-auth');
+    // The client's own timer is the bounded wait: the WebSocket opens, the #handshake reply never
+    // comes, and client 14's ping timeout (= ackTimeout) aborts the connection with 4000.
+    const client = createClient(14, server.port, { connectTimeout: 1000, ackTimeout: 1000 });
+    try {
+      await client.saveToken(T.validToken(cfg));
+      void client.connect(3000).catch(() => undefined);
+      const abort = await client.waitEvent('connectAbort', 10_000);
+      expect(abort.detail).toBe(4000);
+      expect(client.events.some((e) => e.name === 'connect')).toBe(false);
+      await server.sync();
+      expect(server.events.filter((e) => e.name === 'connection')).toEqual([]);
+      expect(server.fatal).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('ag-auth (Promise-only) on 14: the first token-less handshake kills the server (unhandled rejection)', async () => {
     const { server } = await serve(14, 'ag-auth');
     const client = createClient(14, server.port);
