@@ -83,9 +83,9 @@ function planAgAuth(ctx: Context): Plan {
 
   // A module object: every use must be `M.AuthEngine`, which becomes `M` (or `M.default` for import()).
   const rewriteModuleUses = (declPath: ASTPath<any>, name: string, dynamic: boolean) => {
-    const scope = declPath.scope.lookup(name) || declPath.scope;
+    const scope = declPath.scope.lookup(name) || declPath.scope.getGlobalScope();
     root.find(j.Identifier, { name }).forEach((p: ASTPath<any>) => {
-      if (p.scope && p.scope.lookup(name) !== scope) return;
+      if (p.scope && (p.scope.lookup(name) || p.scope.getGlobalScope()) !== scope) return;
       const parent = p.parent.node;
       if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
       if ((parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && parent.value !== p.node) return;
@@ -150,7 +150,11 @@ function planAgAuth(ctx: Context): Plan {
       if (s.type !== 'ExportSpecifier' || local !== 'AuthEngine') return fail(`re-export of '${local ?? '*'}' from sc-auth`, p.node);
     }
     edits.push(() => {
-      for (const s of p.node.specifiers) s.local = j.identifier('default');
+      // New specifier nodes: patching `local` in place would reuse the shorthand's source text.
+      p.node.specifiers = p.node.specifiers.map((s: any) => {
+        const exported = s.exported ?? s.local;
+        return j.exportSpecifier.from({ local: j.identifier('default'), exported: j.identifier(exported.name ?? exported.value) });
+      });
       setSource(ctx, src, AG_MODULE);
     });
   });
@@ -167,7 +171,8 @@ function planAgAuth(ctx: Context): Plan {
         const lit = n.arguments[0];
         handled.add(lit);
         if (n.arguments.length > 1 && /mock/i.test(propName(n.callee) || '')) {
-          edits.push(() => leaveForReview(ctx, p, "the mock factory returns sc-auth's shape ({ AuthEngine }); ag-auth's module is the class itself"));
+          fail("a mock factory returns sc-auth's shape", n);
+          leaveForReview(ctx, p, "the mock factory returns sc-auth's shape ({ AuthEngine }); after the move to ag-auth the mocked module is the class itself");
         }
         edits.push(() => setSource(ctx, lit, AG_MODULE));
       }
@@ -185,7 +190,13 @@ function planAgAuth(ctx: Context): Plan {
       edits.push(() => {
         setSource(ctx, lit, AG_MODULE);
         if (user.node.type === 'AwaitExpression' || dynamic) memberPath.replace(j.memberExpression(user.node, j.identifier('default')));
-        else memberPath.replace(user.node);
+        else {
+          const outer = memberPath.parent && memberPath.parent.node;
+          if (outer && outer.type === 'NewExpression' && outer.callee === memberPath.node) {
+            // `new (require('sc-auth').AuthEngine)()`: a fresh node, or the old parentheses double up
+            memberPath.parent.replace(j.newExpression(user.node, outer.arguments));
+          } else memberPath.replace(user.node);
+        }
       });
       return;
     }
@@ -204,11 +215,9 @@ function planAgAuth(ctx: Context): Plan {
           const declPath = user.parent;
           edits.push(() => {
             setSource(ctx, lit, AG_MODULE);
-            if (dynamic) {
-              declPath.node.id = j.objectPattern([j.objectProperty.from({ key: j.identifier('default'), value: j.identifier(local), shorthand: false }) as any]);
-            } else {
-              declPath.node.id = j.identifier(local);
-            }
+            declPath.node.id = j.identifier(local);
+            // `const { AuthEngine } = await import(..)` -> `const AuthEngine = (await import(..)).default`
+            if (dynamic) declPath.node.init = j.memberExpression(declPath.node.init, j.identifier('default'));
           });
           return;
         }

@@ -25,8 +25,9 @@ class Bindings {
   }
   /** The tag of the binding this identifier use resolves to, or undefined. */
   lookup(path: ASTPath<any>, name: string): string | undefined {
-    const scope = path.scope && path.scope.lookup(name);
-    if (!scope) return undefined;
+    if (!path.scope) return undefined;
+    // ast-types does not know every declaration form (TS `import x = require()`): those live at the top.
+    const scope = path.scope.lookup(name) || path.scope.getGlobalScope();
     return this.map.get(scope)?.get(name);
   }
   get size(): number {
@@ -121,8 +122,8 @@ export class Analysis {
       const ref = p.node.moduleReference;
       if (ref && ref.type === 'TSExternalModuleReference' && isLegacySource(ref.expression)) {
         this.importsLegacy = true;
-        this.modules.add(p.scope, p.node.id.name, ref.expression.value);
-        if (ref.expression.value === BRIDGE_MODULE) this.classes.add(p.scope, p.node.id.name);
+        this.modules.add(p.scope.lookup(p.node.id.name) || p.scope.getGlobalScope(), p.node.id.name, ref.expression.value);
+        if (ref.expression.value === BRIDGE_MODULE) this.classes.add(p.scope.lookup(p.node.id.name) || p.scope.getGlobalScope(), p.node.id.name);
       }
     });
     root.find(j.CallExpression).forEach((p: ASTPath<any>) => {

@@ -31,6 +31,16 @@ export function laterCodeReason(q: OrderQuery, stmt: ASTPath<any>, depth = 0): s
     if (!container) return null;
     if (cur !== stmt && cur.node && isFunctionNode(cur.node) && cur.node === cur.value) return functionReason(q, cur, depth);
     if (cur.node && cur.node.type === 'Program' && cur.node === cur.value) return null;
+    const node = cur.node === cur.value ? cur.node : null;
+    if (node && node !== stmt.node) {
+      if (/^(ForStatement|ForInStatement|ForOfStatement|WhileStatement|DoWhileStatement)$/.test(node.type)) {
+        return 'it runs inside a loop, so later iterations run before the callback';
+      }
+      if (/^(ConditionalExpression|LogicalExpression|SequenceExpression)$/.test(node.type)) return 'it is part of a larger expression';
+    }
+    if (cur.name === 'block' && container.node && container.node.type === 'TryStatement') {
+      return 'it is inside try: an exception thrown by the callback was caught by the catch block';
+    }
     if (Array.isArray(container.value)) {
       const owner = container.parentPath && container.parentPath.node;
       const siblings: any[] = container.value;
@@ -46,22 +56,13 @@ export function laterCodeReason(q: OrderQuery, stmt: ASTPath<any>, depth = 0): s
         if (!isInert(s, q.written)) return `statements after it (line ${s.loc ? s.loc.start.line : '?'}) run before the callback`;
       }
       const endsWithExit = later.some((s) => /^(ReturnStatement|ThrowStatement)$/.test(s.type));
-      if (endsWithExit) return functionReason(q, container.parentPath, depth);
+      if (endsWithExit) {
+        let f: any = container;
+        while (f && !(f.node && f.node === f.value && (isFunctionNode(f.node) || f.node.type === 'Program'))) f = f.parentPath;
+        return !f || f.node.type === 'Program' ? null : functionReason(q, f, depth);
+      }
       cur = container.parentPath; // the block / program / case owner
       continue;
-    }
-    const node = cur.node;
-    if (!node) return null;
-    if (node.type === 'Program') return null;
-    if (isFunctionNode(node)) return functionReason(q, cur, depth);
-    if (/^(ForStatement|ForInStatement|ForOfStatement|WhileStatement|DoWhileStatement)$/.test(node.type)) {
-      return 'it runs inside a loop, so later iterations run before the callback';
-    }
-    if (cur.name === 'block' && container.node && container.node.type === 'TryStatement') {
-      return 'it is inside try: an exception thrown by the callback was caught by the catch block';
-    }
-    if (/^(ConditionalExpression|LogicalExpression|SequenceExpression)$/.test(node.type)) {
-      return 'it is part of a larger expression';
     }
     cur = container;
   }
