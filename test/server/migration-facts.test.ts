@@ -2,7 +2,7 @@
 // packages, with the stock engine and with sc-auth-bridge (which must not change them).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from './harness/client';
-import { handshakeWith } from './harness/scenarios';
+import { handshakeWith, loginAndReconnect } from './harness/scenarios';
 import { startServer, type EngineMode, type ServerHandle, type ServerVersion } from './harness/server-handle';
 import { refused } from './harness/suite';
 import { SERVER_MODES } from './harness/modes';
@@ -130,6 +130,43 @@ describe('engines in the wrong server', () => {
       expect(abort.detail).toBe(1006);
       expect(await server.exited(5000)).toBe(1);
       expect(server.fatal).toEqual([{ kind: 'unhandledRejection', error: { name: 'JsonWebTokenError', message: 'jwt must be provided' } }]);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('RSA key pair without authAlgorithm (a config that never really worked)', () => {
+  const keyPairOnly = () => {
+    const cfg = T.rsConfig();
+    return { authPrivateKey: cfg.serverOptions.authPrivateKey, authPublicKey: cfg.serverOptions.authPublicKey };
+  };
+
+  it('14 + sc-auth 5 (jsonwebtoken 8): login issues an HS256 token keyed with the PEM text, which the same server refuses on reconnect', async () => {
+    const server = await startServer(14, 'stock', keyPairOnly());
+    open.push(server);
+    const obs = await loginAndReconnect(server);
+    expect(obs.alg).toBe('HS256');
+    expect(obs.serverAuthState).toBe('authenticated');
+    // The client was authenticated before the reconnect, so it also sees 'deauthenticate'.
+    expect(obs.reconnect).toEqual({ ...refused('AuthTokenInvalidError', 'invalid algorithm'), clientEvents: ['removeAuthToken', 'deauthenticate'] });
+  });
+
+  it.each([
+    [14, 'bridge'],
+    [20, 'stock'],
+    [20, 'bridge'],
+  ] as const)('%i + %s (jsonwebtoken 9): setAuthToken fails at once and the socket closes with 4002', async (version, mode) => {
+    if (mode === 'bridge' && !ENGINES.includes('bridge')) return;
+    const server = await startServer(version, mode, keyPairOnly());
+    open.push(server);
+    const client = createClient(version, server.port);
+    try {
+      const status = await client.connect();
+      await expect(client.invoke('login', { payload: { username: 'alice' } })).rejects.toMatchObject({ name: 'BadConnectionError' });
+      expect((await client.waitEvent('close')).detail).toBe(4002);
+      const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === status.id);
+      expect(done.error).toEqual({ name: 'Error', message: 'secretOrPrivateKey must be a symmetric key when using HS256' });
     } finally {
       client.destroy();
     }
