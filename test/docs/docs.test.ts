@@ -1,0 +1,237 @@
+// Every fenced block in README.md and MIGRATION.md is executed or validated here, so the docs
+// cannot rot. Kinds (the info string's first word is the language, then flags):
+//   js / mjs / ts            run with node against real packages; `ts` is also type-checked.
+//                            flags: sc-auth=4|5|6, ag-auth=1|2, server=14|16|20, exit=N,
+//                            before=ID / after=ID (a pair: same output; `after` with by=codemod
+//                            must equal what the codemod pipeline makes of `before`).
+//   sh                       run with bash in a git copy of fixtures/legacy-app; session=NAME
+//                            shares one copy between blocks in document order; exit=N.
+//   <lang> output            the expected stdout of the runnable block just above it.
+//   sh fresh-clone           the README's set-up commands (checked, and run where safe).
+//   yaml github-actions      a workflow: structure checked, its sc-auth-bridge commands run.
+// Any other block fails the test: a snippet is either run or explicitly marked.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readBlocks, where, type Block } from './markdown-blocks';
+import { outputMatches } from './output-match';
+import { REPO, appProject, cleanupSandboxes, exec, runtimeDir, type Exec, type Runtime } from './sandbox';
+import { checkWorkflow } from './workflow';
+
+const blocks = [
+  ...readBlocks(join(REPO, 'README.md'), 'README.md'),
+  ...readBlocks(join(REPO, 'MIGRATION.md'), 'MIGRATION.md'),
+];
+
+const RUNNABLE = new Set(['js', 'mjs', 'ts']);
+
+function outputOf(block: Block): Block | undefined {
+  const next = blocks[blocks.indexOf(block) + 1];
+  return next && next.doc === block.doc && next.flags.output === true ? next : undefined;
+}
+
+function runtimeOf(block: Block): Runtime {
+  const legacy = typeof block.flags.before === 'string';
+  return {
+    scAuth: (block.flags['sc-auth'] as Runtime['scAuth']) ?? '5',
+    agAuth: (block.flags['ag-auth'] as Runtime['agAuth']) ?? '2',
+    server: (block.flags.server as Runtime['server']) ?? (legacy ? '14' : '20'),
+  };
+}
+
+const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+let snippetCount = 0;
+
+async function runSnippet(block: Block): Promise<Exec> {
+  const dir = runtimeDir(runtimeOf(block));
+  const base = `snippet-${block.doc.replace(/\W/g, '_')}-${block.line}-${snippetCount++}`;
+  if (block.lang === 'ts') {
+    const file = `${base}.ts`;
+    writeFileSync(join(dir, file), block.code);
+    const tsc = await exec(process.execPath, [TSC, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16',
+      '--target', 'es2022', '--types', 'node', '--esModuleInterop', '--skipLibCheck', file], dir, {}, 60_000);
+    if (tsc.code !== 0) throw new Error(`${where(block)} does not type-check:\n${tsc.stdout}${tsc.stderr}`);
+    const ts = (await import('typescript')).default;
+    const js = ts.transpileModule(block.code, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    writeFileSync(join(dir, `${base}.cjs`), js);
+    return exec(process.execPath, [`${base}.cjs`], dir);
+  }
+  const file = `${base}.${block.lang === 'mjs' ? 'mjs' : 'cjs'}`;
+  writeFileSync(join(dir, file), block.code);
+  return exec(process.execPath, [file], dir);
+}
+
+function expectExit(block: Block, r: Exec): void {
+  const want = block.flags.exit === undefined ? 0 : Number(block.flags.exit);
+  expect(r.code, `${where(block)} exit code\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(want);
+}
+
+function expectOutput(block: Block, r: Exec): void {
+  const out = outputOf(block);
+  if (!out) return;
+  const shown = block.lang === 'sh' ? r.stdout + r.stderr : r.stdout;
+  expect(outputMatches(shown, out.code), `${where(out)} differs from the real output:\n${shown}`).toBe(true);
+}
+
+function normalizeCode(code: string): string {
+  return code.replace(/\r\n/g, '\n').split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+}
+
+afterAll(() => cleanupSandboxes());
+
+describe('docs: every block is accounted for', () => {
+  it('finds the blocks', () => {
+    expect(blocks.length).toBeGreaterThan(10);
+  });
+  for (const block of blocks) {
+    it(`${where(block)} is a known kind`, () => {
+      const known =
+        RUNNABLE.has(block.lang) ||
+        block.flags.output === true ||
+        (block.lang === 'sh' && !block.flags.output) ||
+        (block.lang === 'yaml' && block.flags['github-actions'] === true);
+      expect(known, `${where(block)}: mark it as runnable, an output block, or a validated kind`).toBe(true);
+      if (block.flags.output === true) {
+        const prev = blocks[blocks.indexOf(block) - 1];
+        expect(prev && (RUNNABLE.has(prev.lang) || prev.lang === 'sh'), `${where(block)} follows no runnable block`).toBe(true);
+      }
+    });
+  }
+});
+
+describe('docs: runnable JavaScript and TypeScript snippets', () => {
+  const outputs = new Map<string, Map<string, string>>();
+  for (const block of blocks.filter((b) => RUNNABLE.has(b.lang))) {
+    it(`${where(block)} runs`, async () => {
+      const r = await runSnippet(block);
+      expectExit(block, r);
+      expectOutput(block, r);
+      const id = (block.flags.before ?? block.flags.after) as string | undefined;
+      if (id) {
+        const role = block.flags.before ? 'before' : 'after';
+        if (!outputs.has(id)) outputs.set(id, new Map());
+        outputs.get(id)!.set(role, r.stdout);
+      }
+    }, 60_000);
+  }
+
+  const pairs = new Map<string, { before?: Block; after?: Block }>();
+  for (const block of blocks) {
+    if (typeof block.flags.before === 'string') pairs.set(block.flags.before, { ...pairs.get(block.flags.before), before: block });
+    if (typeof block.flags.after === 'string') pairs.set(block.flags.after, { ...pairs.get(block.flags.after), after: block });
+  }
+  for (const [id, pair] of pairs) {
+    it(`before/after pair "${id}" is complete and behaves the same`, () => {
+      expect(pair.before, `no before=${id}`).toBeDefined();
+      expect(pair.after, `no after=${id}`).toBeDefined();
+      const seen = outputs.get(id);
+      expect(seen?.get('before'), `before=${id} did not run`).toBeDefined();
+      if (pair.after!.flags.differs !== true) expect(seen?.get('after')).toBe(seen?.get('before'));
+    });
+    if (pair.after?.flags.by === 'codemod') {
+      it(`after=${id} is what the codemod makes of before=${id}`, () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pipeline = require(join(REPO, 'dist', 'codemods', 'pipeline.js'));
+        const ext = pair.before!.lang === 'ts' ? 'ts' : pair.before!.lang === 'mjs' ? 'mjs' : 'js';
+        const result = pipeline.migrateSource(pair.before!.code, `snippet.${ext}`);
+        expect(normalizeCode(result.output)).toBe(normalizeCode(pair.after!.code));
+      });
+    }
+  }
+});
+
+function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(p).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+describe('docs: shell examples', () => {
+  const sessions = new Map<string, Promise<string>>();
+  const projectFor = (block: Block) => {
+    const name = typeof block.flags.session === 'string' ? block.flags.session : `${block.doc}:${block.line}`;
+    if (!sessions.has(name)) sessions.set(name, appProject());
+    return sessions.get(name)!;
+  };
+  for (const block of blocks.filter((b) => b.lang === 'sh' && !b.flags.output && !b.flags['fresh-clone'])) {
+    it(`${where(block)} runs`, async () => {
+      const dir = await projectFor(block);
+      const r = await exec('bash', ['-e', '-o', 'pipefail', '-c', block.code], dir, {}, 60_000);
+      expectExit(block, r);
+      expectOutput(block, r);
+    }, 90_000);
+  }
+});
+
+describe('docs: README set-up commands (fresh clone)', () => {
+  const setup = blocks.filter((b) => b.flags['fresh-clone'] === true);
+  it('the README starts with exactly the two set-up commands', () => {
+    expect(setup).toHaveLength(1);
+    expect(setup[0].doc).toBe('README.md');
+    expect(setup[0].code).toBe('npm install && npx sc-auth-bridge migrate fixtures/legacy-app --dry --diff\nnpm test\n');
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    expect(readme.indexOf('```')).toBe(readme.indexOf('```sh fresh-clone'));
+  });
+  it('npm install builds the package, and npm test is the suite', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    expect(pkg.scripts.prepare).toMatch(/build/);
+    expect(pkg.scripts.build).toMatch(/tsc/);
+    expect(pkg.bin['sc-auth-bridge']).toBe('./dist/src/cli/main.js');
+    expect(pkg.scripts.test).toMatch(/vitest run/);
+    const ci = readFileSync(join(REPO, '.ci', 'run'), 'utf8');
+    expect(ci).toMatch(/npm install/);
+    expect(ci).toMatch(/npm test/);
+  });
+  it('npx sc-auth-bridge migrate fixtures/legacy-app --dry --diff shows the migration and writes nothing', async () => {
+    const fixture = join(REPO, 'fixtures', 'legacy-app');
+    const before = treeHash(fixture);
+    const r = await exec('npx', ['sc-auth-bridge', 'migrate', 'fixtures/legacy-app', '--dry', '--diff'], REPO, {}, 60_000);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\+\+\+ .*server\.js/m);
+    expect(r.stdout).toMatch(/^-.*require\('sc-auth'\)/m);
+    expect(r.stdout).toMatch(/^\+.*require\('ag-auth'\)/m);
+    expect(treeHash(fixture)).toBe(before);
+  }, 90_000);
+});
+
+describe('docs: GitHub Actions workflow', () => {
+  for (const block of blocks.filter((b) => b.lang === 'yaml')) {
+    it(`${where(block)} is a well-formed workflow whose commands work`, async () => {
+      const runs = checkWorkflow(block.code);
+      const bridge = runs.filter((r) => r.includes('sc-auth-bridge'));
+      expect(bridge.length).toBeGreaterThan(0);
+      for (const cmd of runs) expect(cmd, `${where(block)}: unexpected step`).toMatch(/^(npm ci|npm install|npx sc-auth-bridge )/);
+      const dir = await appProject();
+      // The workflow assumes the baseline was committed (MIGRATION.md step 2).
+      const seed = await exec('npx', ['sc-auth-bridge', 'check', '.', '--update-baseline', '--baseline', baselineOf(bridge[0])], dir);
+      expect(seed.code, seed.stdout + seed.stderr).toBe(0);
+      for (const cmd of bridge) {
+        const clean = await exec('bash', ['-c', cmd], dir);
+        expect(clean.code, `${cmd}\n${clean.stdout}${clean.stderr}`).toBe(0);
+      }
+      // A new legacy call fails the job, with an annotation.
+      writeFileSync(join(dir, 'new-code.js'), "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n");
+      for (const cmd of bridge) {
+        const dirty = await exec('bash', ['-c', cmd], dir);
+        expect(dirty.code, `${cmd}\n${dirty.stdout}${dirty.stderr}`).toBe(1);
+        expect(dirty.stdout + dirty.stderr).toMatch(/new-code\.js/);
+      }
+    }, 90_000);
+  }
+});
+
+function baselineOf(cmd: string): string {
+  const m = /--baseline[ =](\S+)/.exec(cmd);
+  if (!m) throw new Error(`workflow check command has no --baseline: ${cmd}`);
+  return m[1];
+}
