@@ -1,14 +1,18 @@
 // Server-side differences between 14 and 15+ that MIGRATION.md states, checked on the real
 // packages, with the stock engine and with sc-auth-bridge (which must not change them).
-import { afterAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import jwt8 from 'jsonwebtoken-8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from './harness/client';
 import { handshakeWith, loginAndReconnect } from './harness/scenarios';
 import { startServer, type EngineMode, type ServerHandle, type ServerVersion } from './harness/server-handle';
-import { refused } from './harness/suite';
+import { accepted, refused } from './harness/suite';
 import { SERVER_MODES } from './harness/modes';
 import * as T from './harness/tokens';
 
 const ENGINES: EngineMode[] = SERVER_MODES.filter((m) => m !== 'bridge-set');
+/** Servers whose engine signs with jsonwebtoken 9: 14 on the bridge, 20 on either. */
+const JWT9_SERVERS = ([[14, 'bridge'], [20, 'stock'], [20, 'bridge']] as Array<[ServerVersion, EngineMode]>).filter(([, m]) => ENGINES.includes(m));
 const open: ServerHandle[] = [];
 afterAll(async () => {
   await Promise.all(open.map((s) => s.close()));
@@ -152,12 +156,7 @@ describe('RSA key pair without authAlgorithm (a config that never really worked)
     expect(obs.reconnect).toEqual({ ...refused('AuthTokenInvalidError', 'invalid algorithm'), clientEvents: ['removeAuthToken', 'deauthenticate'] });
   });
 
-  it.each([
-    [14, 'bridge'],
-    [20, 'stock'],
-    [20, 'bridge'],
-  ] as const)('%i + %s (jsonwebtoken 9): setAuthToken fails at once and the socket closes with 4002', async (version, mode) => {
-    if (mode === 'bridge' && !ENGINES.includes('bridge')) return;
+  it.each(JWT9_SERVERS)('%i + %s (jsonwebtoken 9): setAuthToken fails at once and the socket closes with 4002', async (version, mode) => {
     const server = await startServer(version, mode, keyPairOnly());
     open.push(server);
     const client = createClient(version, server.port);
@@ -171,4 +170,52 @@ describe('RSA key pair without authAlgorithm (a config that never really worked)
       client.destroy();
     }
   });
+});
+
+describe('RSA keys under 2048 bits (jsonwebtoken 9 refuses to sign with them)', () => {
+  let small: { privateKey: string; publicKey: string };
+  const options = () => ({ authPrivateKey: small.privateKey, authPublicKey: small.publicKey, authAlgorithm: 'RS256' });
+  const oldToken = () => jwt8.sign({ username: 'carol', exp: Math.floor(Date.now() / 1000) + 3600 }, small.privateKey, { algorithm: 'RS256' });
+  const SIZE_ERROR = { name: 'Error', message: 'secretOrPrivateKey has a minimum key size of 2048 bits for RS256' };
+
+  beforeAll(() => {
+    small = crypto.generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+  });
+
+  it('14 + sc-auth 5 signs with a 1024-bit key', async () => {
+    const server = await startServer(14, 'stock', options());
+    open.push(server);
+    expect((await loginAndReconnect(server)).reconnect).toEqual(accepted('alice'));
+  });
+
+  it.each(JWT9_SERVERS)('%i + %s: tokens already issued still verify, but setAuthToken fails (4002)', async (version, mode) => {
+    const server = await startServer(version, mode, options());
+    open.push(server);
+    expect(await handshakeWith(server, oldToken())).toEqual(accepted('carol'));
+    const client = createClient(version, server.port);
+    try {
+      const status = await client.connect();
+      await expect(client.invoke('login', { payload: { username: 'alice' } })).rejects.toMatchObject({ name: 'BadConnectionError' });
+      expect((await client.waitEvent('close')).detail).toBe(4002);
+      const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === status.id);
+      expect(done.error).toEqual(SIZE_ERROR);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it.runIf(ENGINES.includes('bridge')).each([14, 20] as const)(
+    '%i + new AuthEngine({ allowInsecureKeySizes: true }): logins work again with the old key',
+    async (version) => {
+      const server = await startServer(version, 'bridge', options(), { allowInsecureKeySizes: true });
+      open.push(server);
+      const obs = await loginAndReconnect(server);
+      expect(obs.alg).toBe('RS256');
+      expect(obs.reconnect).toEqual(accepted('alice'));
+    },
+  );
 });

@@ -4,7 +4,7 @@
 // (a synchronous throw, or an unhandled rejection on Node 20), and the test runner must survive
 // that and report it.
 //
-// IPC in:  {type:'start', version, mode, serverOptions}   mode: see makeEngine()
+// IPC in:  {type:'start', version, mode, serverOptions, engineDefaults?}   mode: see makeEngine()
 //          {type:'sync', id}  -> {type:'synced', id}  (everything emitted before is already sent)
 //          {type:'calls'} -> {type:'calls', calls}  (engine calls recorded in 'record' mode)
 //          {type:'stop'}
@@ -111,7 +111,7 @@ function recording(engine) {
   return { signToken: wrap('signToken'), verifyToken: wrap('verifyToken') };
 }
 
-function makeEngine(mode) {
+function makeEngine(mode, engineDefaults) {
   switch (mode) {
     case 'stock':
     case 'record-stock':
@@ -120,7 +120,7 @@ function makeEngine(mode) {
     case 'bridge-set':
     case 'record-bridge': {
       const AuthEngine = require(BRIDGE_PATH);
-      return new AuthEngine();
+      return engineDefaults ? new AuthEngine(engineDefaults) : new AuthEngine();
     }
     case 'legacy-wrapped': {
       const { fromLegacyEngine } = require(BRIDGE_PATH);
@@ -143,10 +143,10 @@ function engineLabel(server) {
   return (e && e.constructor && e.constructor.name) || typeof e;
 }
 
-function start({ version, mode, serverOptions }) {
+function start({ version, mode, serverOptions, engineDefaults }) {
   const scs = require(`socketcluster-server-${version}`);
   const options = Object.assign({}, serverOptions);
-  const engine = makeEngine(mode);
+  const engine = makeEngine(mode, engineDefaults);
   bridgeEngine = engine && typeof engine.legacyCallSites === 'function' ? engine : null;
   const setLater = mode === 'bridge-set';
   if (engine && !setLater) options.authEngine = engine;

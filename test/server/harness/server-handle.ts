@@ -73,6 +73,8 @@ export async function startServer(
   version: ServerVersion,
   mode: EngineMode,
   serverOptions: Record<string, unknown> = {},
+  /** `new AuthEngine(engineDefaults)` for the bridge modes */
+  engineDefaults?: Record<string, unknown>,
 ): Promise<ServerHandle> {
   const child: ChildProcess = fork(CHILD, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -124,7 +126,7 @@ export async function startServer(
     ).finally(() => replies.delete(key));
 
   const listening = reply('listening', START_TIMEOUT_MS);
-  child.send({ type: 'start', version, mode, serverOptions });
+  child.send({ type: 'start', version, mode, serverOptions, engineDefaults });
   let first: any;
   try {
     first = await listening;
