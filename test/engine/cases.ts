@@ -92,6 +92,12 @@ export const GENERIC_VERIFY_CASES: VerifyCase[] = [
   { name: 'none token, no key, no algorithms', token: NONE_TOKEN, key: '' },
   { name: 'none token, algorithms [none], no key', token: NONE_TOKEN, key: '', options: { algorithms: ['none'] } },
   { name: 'none token, algorithms [HS256]', token: NONE_TOKEN, key: KEYS.hsString, options: { algorithms: ['HS256'] } },
+  {
+    name: 'alg confusion: HS256 signed with the RSA public PEM, algorithms [HS256]',
+    token: jwt9.sign({ u: 1, iat: NOW }, KEYS.rsa.publicKey, { algorithm: 'HS256' }),
+    key: KEYS.rsa.publicKey,
+    options: { algorithms: ['HS256'] },
+  },
   { name: 'bad option: clockTimestamp', token: 'a.b.c', key: KEYS.hsString, options: { clockTimestamp: 'x' } },
   { name: 'bad option: nonce', token: 'a.b.c', key: KEYS.hsString, options: { nonce: '' } },
 ];
