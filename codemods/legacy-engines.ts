@@ -8,6 +8,7 @@ import { type Context, leaveForReview } from './lib/context';
 import { findCallbackEngines } from './lib/engines';
 import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
+import { parserFor } from './lib/parse';
 
 export function legacyEnginesStep(ctx: Context): void {
   const { j } = ctx;
@@ -20,8 +21,16 @@ export function legacyEnginesStep(ctx: Context): void {
     const cbName: string = fn.params[3].name;
     const resolveName = free(fn.body, 'resolve');
     const rejectName = free(fn.body, 'reject');
+    const ts = parserFor(ctx.file) !== 'babel';
+    // In TypeScript the settle function's parameters need types under `strict`.
+    const param = (name: string) => {
+      const id: any = j.identifier(name);
+      if (ts) id.typeAnnotation = j.tsTypeAnnotation(j.tsAnyKeyword());
+      if (ts && name === 'value') id.optional = true;
+      return id;
+    };
     const settle = j.variableDeclaration('const', [j.variableDeclarator(j.identifier(cbName),
-      j.arrowFunctionExpression([j.identifier('err'), j.identifier('value')],
+      j.arrowFunctionExpression([param('err'), param('value')],
         j.conditionalExpression(j.identifier('err'),
           j.callExpression(j.identifier(rejectName), [j.identifier('err')]),
           j.callExpression(j.identifier(resolveName), [j.identifier('value')]))))]);

@@ -14,11 +14,13 @@ const TYPES_AG = '@types/ag-auth';
 const TYPES_AG_RANGE = '^1.0.3';
 
 function bridgeRange(): string {
-  try {
-    // dist/codemods/package-json.js -> package.json of sc-auth-bridge itself
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
-    if (pkg.name === BRIDGE_MODULE && typeof pkg.version === 'string') return `^${pkg.version}`;
-  } catch { /* fall through */ }
+  // dist/codemods/package-json.js (built) or codemods/package-json.ts (tests): our own package.json
+  for (const up of [['..', '..'], ['..']]) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, ...up, 'package.json'), 'utf8'));
+      if (pkg.name === BRIDGE_MODULE && typeof pkg.version === 'string') return `^${pkg.version}`;
+    } catch { /* try the next */ }
+  }
   return '*';
 }
 

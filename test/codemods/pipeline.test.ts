@@ -1,0 +1,151 @@
+/** Guarantees of the combined pipeline that the CLI relies on. */
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import {
+  checkPackageJson, checkSource, migrateSource, mightBeRelevant, ParseError, parserFor, RULES, TRANSFORMS,
+} from '../../codemods/pipeline';
+import { runSteps } from '../../codemods/lib/run';
+import { checkStep } from '../../codemods/lib/check';
+import { parseSource } from '../../codemods/lib/parse';
+import imports from '../../codemods/imports';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures');
+const inputs = fs.readdirSync(FIXTURES).flatMap((d) =>
+  fs.readdirSync(path.join(FIXTURES, d)).filter((f) => /\.input\.(js|cjs|mjs|jsx|ts|tsx)$/.test(f))
+    .map((f) => ({ file: path.join(FIXTURES, d, f), name: f.replace('.input', '') })));
+
+describe('parserFor', () => {
+  it('picks the parser by extension', () => {
+    expect(['a.js', 'a.cjs', 'a.mjs', 'a.jsx'].map(parserFor)).toEqual(['babel', 'babel', 'babel', 'babel']);
+    expect(['a.ts', 'a.cts', 'a.mts', 'b/c.tsx'].map(parserFor)).toEqual(['ts', 'ts', 'ts', 'tsx']);
+  });
+});
+
+describe('migrateSource', () => {
+  it('never returns output that does not parse (every fixture input)', () => {
+    for (const { file, name } of inputs) {
+      const r = migrateSource(fs.readFileSync(file, 'utf8'), name);
+      expect(() => parseSource(r.output, name), file).not.toThrow();
+    }
+  });
+
+  it('throws ParseError with the parser message, file and position on bad input', () => {
+    let err: any;
+    try { migrateSource("const x = require('sc-auth');\nfunction (", 'broken.js'); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ParseError);
+    expect(err.name).toBe('ParseError');
+    expect(err.code).toBe('ERR_SC_AUTH_BRIDGE_PARSE');
+    expect(err.file).toBe('broken.js');
+    expect(err.line).toBe(2);
+    expect(err.message).toMatch(/Unexpected token/);
+  });
+
+  it('parses TypeScript only in .ts files (a type annotation is a syntax error in .js)', () => {
+    const src = "import { AuthEngine } from 'sc-auth';\nconst e: AuthEngine = new AuthEngine();\n";
+    expect(migrateSource(src, 'a.ts').output).toContain("from 'ag-auth'");
+    expect(() => migrateSource(src, 'a.js')).toThrow(ParseError);
+  });
+
+  it('reports which package the file now needs', () => {
+    const ag = migrateSource("const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n", 'a.js');
+    expect(ag).toMatchObject({ changed: true, needsAgAuth: true, needsBridge: false });
+    const bridge = migrateSource("const scAuth = require('sc-auth');\nmodule.exports = scAuth;\n", 'b.js');
+    expect(bridge).toMatchObject({ changed: true, needsAgAuth: false, needsBridge: true });
+    expect(bridge.output).toContain("require('sc-auth-bridge')");
+  });
+
+  it('leaves a file with no legacy usage byte-identical and unparsed', () => {
+    const src = 'this is not even JavaScript {{{';
+    expect(migrateSource(src, 'x.js')).toEqual({ output: src, changed: false, findings: [], needsBridge: false, needsAgAuth: false });
+  });
+
+  it('inserts a TODO once: a second run on a manual-review file is a no-op', () => {
+    const src = fs.readFileSync(path.join(FIXTURES, 'pipeline/mixed-review.input.js'), 'utf8');
+    const once = migrateSource(src, 'm.js');
+    const twice = migrateSource(once.output, 'm.js');
+    expect(twice.changed).toBe(false);
+    expect(once.output.match(/TODO\(sc-auth-bridge\)/g)).toHaveLength(1);
+  });
+});
+
+describe('checkSource', () => {
+  const rulesOf = (src: string, file = 'c.js') => checkSource(src, file).map((f) => f.rule);
+
+  it('reports sc-auth imports and callback calls', () => {
+    const src = "const { AuthEngine } = require('sc-auth');\nconst e = new AuthEngine();\ne.signToken({}, 'k', {}, function (err, t) {});\n";
+    expect(rulesOf(src)).toEqual(['sc-auth-import', 'callback-call']);
+  });
+  it('reports sc-auth 6 sync calls', () => {
+    expect(rulesOf("const { AuthEngine } = require('sc-auth');\nconst e = new AuthEngine();\nconst t = e.signToken({}, 'k');\n"))
+      .toEqual(['sc-auth-import', 'sync-call']);
+  });
+  it("reports 'async' in signToken options", () => {
+    expect(rulesOf("async function f(agServer) {\n  return agServer.auth.signToken({}, 'k', { async: true });\n}\n")).toEqual(['async-option']);
+  });
+  it('reports callback engines given to setAuthEngine', () => {
+    const src = 'scServer.setAuthEngine({\n  signToken(t, k, o, cb) { cb(null, "x"); },\n  verifyToken(t, k, o, cb) { cb(null, {}); },\n});\n';
+    expect(rulesOf(src)).toEqual(['callback-engine', 'callback-engine']);
+  });
+  it('reports unknown engine-like receivers in files that import sc-auth, and bridge imports as info', () => {
+    const src = "const { AuthEngine } = require('sc-auth-bridge');\nthing.get().verifyToken(t, k, {}, cb);\n";
+    const findings = checkSource(src, 'd.js');
+    expect(findings.map((f) => [f.rule, f.severity, f.line])).toEqual([['bridge-import', 'info', 1], ['manual-review', 'error', 2]]);
+  });
+  it('reports sc-auth in package.json', () => {
+    const f = checkPackageJson('{\n  "dependencies": {\n    "sc-auth": "^5.0.2"\n  },\n  "devDependencies": { "@types/sc-auth": "*" }\n}\n', 'package.json');
+    expect(f.map((x) => [x.rule, x.line])).toEqual([['sc-auth-dependency', 3], ['sc-auth-dependency', 5]]);
+  });
+  it('is silent on look-alikes', () => {
+    for (const f of fs.readdirSync(path.join(FIXTURES, 'untouched')).filter((n) => n.includes('.input.'))) {
+      expect(checkSource(fs.readFileSync(path.join(FIXTURES, 'untouched', f), 'utf8'), f.replace('.input', '')), f).toEqual([]);
+    }
+  });
+  it('every rule id is documented once', () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(8);
+    expect(TRANSFORMS.map((t) => t.name).sort()).toEqual(['async-option', 'callbacks', 'imports', 'legacy-engines', 'package-json', 'sync-calls']);
+  });
+});
+
+describe('mightBeRelevant', () => {
+  it('is true for every fixture input that has a finding or a change', () => {
+    let relevant = 0;
+    for (const { file, name } of inputs) {
+      const src = fs.readFileSync(file, 'utf8');
+      // Bypass the pre-filter to see what a full run would find.
+      const full = runSteps(src, name, [['check', checkStep]]);
+      if (full.findings.length) {
+        relevant++;
+        expect(mightBeRelevant(src), file).toBe(true);
+      }
+    }
+    expect(relevant).toBeGreaterThan(40);
+  });
+  it('is false for ordinary code', () => {
+    expect(mightBeRelevant("const express = require('express');\napp.get('/', (req, res) => res.send('ok'));\n")).toBe(false);
+  });
+});
+
+describe('standalone transforms', () => {
+  it('never touch files under node_modules', () => {
+    const src = "const { AuthEngine } = require('sc-auth');\n";
+    expect(imports({ path: 'node_modules/x/index.js', source: src }, { report() {} } as any, {})).toBeUndefined();
+    expect(imports({ path: 'lib/index.js', source: src }, { report() {} } as any, {})).toBe("const AuthEngine = require('ag-auth');\n");
+  });
+
+  const built = path.resolve(__dirname, '../../dist/codemods/imports.js');
+  it.skipIf(!fs.existsSync(built))('run through the jscodeshift CLI from dist/', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codemod-cli-'));
+    try {
+      const file = path.join(dir, 'worker.ts');
+      fs.writeFileSync(file, "import { AuthEngine } from 'sc-auth';\nexport const e: AuthEngine = new AuthEngine();\n");
+      const bin = path.resolve(__dirname, '../../node_modules/jscodeshift/bin/jscodeshift.js');
+      execFileSync(process.execPath, [bin, '--run-in-band', '--silent', '-t', built, file], { timeout: 60_000 });
+      expect(fs.readFileSync(file, 'utf8')).toBe("import AuthEngine from 'ag-auth';\nexport const e: AuthEngine = new AuthEngine();\n");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
