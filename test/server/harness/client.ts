@@ -1,7 +1,7 @@
 // One interface over the real socketcluster-client 14 (EventEmitter + callbacks) and 16/20
 // (async iterables + Promises), so a scenario reads the same on every server version.
 import { createRequire } from 'node:module';
-import { withTimeout, type ErrInfo, type ServerVersion } from './server-handle';
+import { WAIT_MS, withTimeout, type ErrInfo, type ServerVersion } from './server-handle';
 
 const requireHere = createRequire(__filename);
 
@@ -41,7 +41,7 @@ function errInfo(err: any): ErrInfo | null {
 
 export function createClient(version: ServerVersion, port: number, extraOptions: Record<string, unknown> = {}): TestClient {
   const authTokenName = `scab.test.token.${process.pid}.${++nameSeq}`;
-  const base = { hostname: '127.0.0.1', port, autoConnect: false, autoReconnect: false, authTokenName, ackTimeout: 5000, ...extraOptions };
+  const base = { hostname: '127.0.0.1', port, autoConnect: false, autoReconnect: false, authTokenName, ackTimeout: WAIT_MS, ...extraOptions };
   const events: ClientEvent[] = [];
   const waiters = new Set<{ name: string; after: number; resolve: (e: ClientEvent) => void }>();
   const push = (e: ClientEvent) => {
@@ -54,7 +54,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
       }
     }
   };
-  const waitEvent = (name: string, ms = 5000, after = 0) => {
+  const waitEvent = (name: string, ms = WAIT_MS, after = 0) => {
     const past = events.findIndex((e, i) => i >= after && e.name === name);
     if (past >= 0) return Promise.resolve(events[past]);
     let entry: { name: string; after: number; resolve: (e: ClientEvent) => void } | undefined;
@@ -87,7 +87,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
       get authToken() {
         return socket.authToken ?? null;
       },
-      async connect(ms = 5000) {
+      async connect(ms = WAIT_MS) {
         const after = events.length;
         socket.connect();
         const ev = await waitEvent('connect', ms, after);
@@ -95,7 +95,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
         return { id: s.id, isAuthenticated: !!s.isAuthenticated, authError: errInfo(s.authError) };
       },
       waitEvent,
-      invoke(procedure, data, ms = 5000) {
+      invoke(procedure, data, ms = WAIT_MS) {
         return withTimeout(
           new Promise((resolve, reject) => socket.emit(procedure, data, (err: any, res: any) => (err ? reject(err) : resolve(res)))),
           ms,
@@ -108,7 +108,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
       loadToken() {
         return new Promise((resolve, reject) => socket.auth.loadToken(authTokenName, (err: any, t: string | null) => (err ? reject(err) : resolve(t ?? null))));
       },
-      async disconnect(ms = 5000) {
+      async disconnect(ms = WAIT_MS) {
         if (socket.state === socket.CLOSED) return;
         const after = events.length;
         socket.disconnect();
@@ -147,7 +147,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
     get authToken() {
       return socket.authToken ?? null;
     },
-    async connect(ms = 5000) {
+    async connect(ms = WAIT_MS) {
       const after = events.length;
       socket.connect();
       const ev = await waitEvent('connect', ms, after);
@@ -155,7 +155,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
       return { id: s.id, isAuthenticated: !!s.isAuthenticated, authError: errInfo(s.authError) };
     },
     waitEvent,
-    invoke(procedure, data, ms = 5000) {
+    invoke(procedure, data, ms = WAIT_MS) {
       return withTimeout(socket.invoke(procedure, data), ms, `client ${version} invoke ${procedure}`);
     },
     async saveToken(token) {
@@ -164,7 +164,7 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
     async loadToken() {
       return (await socket.auth.loadToken(authTokenName)) ?? null;
     },
-    async disconnect(ms = 5000) {
+    async disconnect(ms = WAIT_MS) {
       if (socket.state === socket.CLOSED) return;
       const after = events.length;
       socket.disconnect();

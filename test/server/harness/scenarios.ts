@@ -2,7 +2,7 @@
 // token strings) so the observation of a server on its stock engine can be compared whole with the
 // same server on sc-auth-bridge.
 import { createClient, type TestClient } from './client';
-import type { ErrInfo, ServerHandle } from './server-handle';
+import { WAIT_MS, type ErrInfo, type ServerHandle } from './server-handle';
 import { decodeHeader } from './tokens';
 
 export interface HandshakeObservation {
@@ -44,7 +44,7 @@ export async function handshakeWith(server: ServerHandle, token: string | null):
   try {
     if (token != null) await client.saveToken(token);
     const status = await client.connect();
-    const conn = await server.waitFor((e) => e.name === 'connection' && e.socketId === status.id, 5000, 'connection');
+    const conn = await server.waitFor((e) => e.name === 'connection' && e.socketId === status.id, WAIT_MS, 'connection');
     // The server sends #removeAuthToken before its handshake reply; one more round trip on the
     // same socket guarantees the client has handled it before we read its storage.
     await client.invoke('whoami');
@@ -93,9 +93,9 @@ export async function loginAndReconnect(server: ServerHandle, payload: Record<st
     const status = await client.connect();
     const before = client.events.length;
     await client.invoke('login', { payload });
-    const auth = await client.waitEvent('authenticate', 5000, before);
-    const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === status.id, 5000, 'setAuthTokenDone');
-    const returned = await server.waitFor((e) => e.name === 'setAuthTokenReturned' && e.socketId === status.id, 5000, 'setAuthTokenReturned');
+    const auth = await client.waitEvent('authenticate', WAIT_MS, before);
+    const done = await server.waitFor((e) => e.name === 'setAuthTokenDone' && e.socketId === status.id, WAIT_MS, 'setAuthTokenDone');
+    const returned = await server.waitFor((e) => e.name === 'setAuthTokenReturned' && e.socketId === status.id, WAIT_MS, 'setAuthTokenReturned');
     const signed = auth.detail as string;
     const who = await client.invoke('whoami');
     const token = client.authToken as Record<string, any>;
@@ -106,7 +106,7 @@ export async function loginAndReconnect(server: ServerHandle, payload: Record<st
     const reFrom = server.events.length;
     const reBefore = client.events.length;
     const re = await client.connect();
-    const conn = await server.waitFor((e) => e.name === 'connection' && e.socketId === re.id, 5000, 'connection');
+    const conn = await server.waitFor((e) => e.name === 'connection' && e.socketId === re.id, WAIT_MS, 'connection');
     await client.invoke('whoami');
     await server.sync();
     const reStored = await client.loadToken();

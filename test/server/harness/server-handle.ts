@@ -60,6 +60,9 @@ export interface ServerHandle {
 
 const CHILD = path.join(__dirname, 'server-child.js');
 const START_TIMEOUT_MS = 15_000;
+/** Default bound on every wait: generous, because the machine may be shared and busy; a wait
+ * normally ends in milliseconds, when the awaited event arrives. */
+export const WAIT_MS = 10_000;
 
 export function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -146,7 +149,7 @@ export async function startServer(
     engine: first.engine,
     events,
     fatal,
-    waitFor(pred, ms = 5000, label = 'server event') {
+    waitFor(pred, ms = WAIT_MS, label = 'server event') {
       const past = events.find(pred);
       if (past) return Promise.resolve(past);
       let entry: { pred: typeof pred; resolve: (e: ServerEvent) => void } | undefined;
@@ -158,23 +161,23 @@ export async function startServer(
         if (entry) waiters.delete(entry);
       });
     },
-    async sync(ms = 5000) {
+    async sync(ms = WAIT_MS) {
       const id = String(++syncSeq);
       const p = reply(`sync:${id}`, ms);
       child.send({ type: 'sync', id });
       await p;
     },
-    async engineCalls(ms = 5000) {
+    async engineCalls(ms = WAIT_MS) {
       const p = reply('calls', ms);
       child.send({ type: 'calls' });
       return (await p).calls;
     },
-    async legacyCallSites(ms = 5000) {
+    async legacyCallSites(ms = WAIT_MS) {
       const p = reply('callSites', ms);
       child.send({ type: 'callSites' });
       return (await p).callSites;
     },
-    exited(ms = 5000) {
+    exited(ms = WAIT_MS) {
       if (exitCode !== undefined) return Promise.resolve(exitCode);
       return withTimeout(new Promise((r) => exitWaiters.push(r)), ms, `exit of server ${version} (${mode})`);
     },
