@@ -1,7 +1,7 @@
 // Server-side differences between 14 and 15+ that MIGRATION.md states, checked on the real
 // packages, with the stock engine and with sc-auth-bridge (which must not change them).
 import crypto from 'node:crypto';
-import jwt8 from 'jsonwebtoken-8';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from './harness/client';
 import { handshakeWith, loginAndReconnect } from './harness/scenarios';
@@ -10,6 +10,8 @@ import { accepted, refused } from './harness/suite';
 import { SERVER_MODES } from './harness/modes';
 import * as T from './harness/tokens';
 
+// jsonwebtoken 8 (what sc-auth 5 signs with), for a token issued before the upgrade.
+const jwt8 = createRequire(__filename)('jsonwebtoken-8') as typeof import('jsonwebtoken');
 const ENGINES: EngineMode[] = SERVER_MODES.filter((m) => m !== 'bridge-set');
 /** Servers whose engine signs with jsonwebtoken 9: 14 on the bridge, 20 on either. */
 const JWT9_SERVERS = ([[14, 'bridge'], [20, 'stock'], [20, 'bridge']] as Array<[ServerVersion, EngineMode]>).filter(([, m]) => ENGINES.includes(m));

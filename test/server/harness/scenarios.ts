@@ -88,7 +88,6 @@ export interface LoginObservation {
 /** Log in through a procedure that calls setAuthToken, then reconnect with the stored token. */
 export async function loginAndReconnect(server: ServerHandle, payload: Record<string, unknown> = { username: 'alice', role: 'admin' }): Promise<LoginObservation> {
   const client = createClient(server.version, server.port);
-  const from = server.events.length;
   try {
     const status = await client.connect();
     const before = client.events.length;
@@ -110,7 +109,6 @@ export async function loginAndReconnect(server: ServerHandle, payload: Record<st
     await client.invoke('whoami');
     await server.sync();
     const reStored = await client.loadToken();
-    void from;
     return {
       procedureReturned: returned.returned as string,
       setAuthTokenError: (done.error as ErrInfo | null) ?? null,
