@@ -5,7 +5,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview, report } from './lib/context';
-import { classifyCall, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption } from './lib/calls';
+import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption } from './lib/calls';
 import { propName, unwrap } from './lib/analysis';
 import { laterCodeReason, statementOf } from './lib/order';
 import { assignedNames, references, usesOwn } from './lib/walk';
@@ -104,6 +104,7 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
   let cb = unwrap(cbArg);
   if (cb.type === 'Identifier') return namedCallback(ctx, cb.name, valueName);
 
+  if (!isFunctionValue(cb)) return 'the callback is not an inline function or a plain name (it is computed), so it cannot be split safely';
   let boundToThis = false;
   if (cb.type === 'CallExpression') { // function () {}.bind(x)
     if (cb.arguments.length !== 1) return 'the callback is bound with extra arguments';
