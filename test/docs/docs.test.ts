@@ -3,7 +3,8 @@
 //   js / mjs / ts            run with node against real packages; `ts` is also type-checked.
 //                            flags: sc-auth=4|5|6, ag-auth=1|2, server=14|16|20, exit=N,
 //                            before=ID / after=ID (a pair: same output; `after` with by=codemod
-//                            must equal what the codemod pipeline makes of `before`).
+//                            must equal what the codemod pipeline makes of `before`, with
+//                            target=bridge|ag-auth passed on).
 //   sh                       run with bash in a git copy of fixtures/legacy-app; session=NAME
 //                            shares one copy between blocks in document order; exit=N.
 //   <lang> output            the expected stdout of the runnable block just above it.
@@ -72,7 +73,7 @@ function expectExit(block: Block, r: Exec): void {
 function expectOutput(block: Block, r: Exec): void {
   const out = outputOf(block);
   if (!out) return;
-  const shown = block.lang === 'sh' ? r.stdout + r.stderr : r.stdout;
+  const shown = r.stdout;
   expect(outputMatches(shown, out.code), `${where(out)} differs from the real output:\n${shown}`).toBe(true);
 }
 
@@ -136,7 +137,8 @@ describe('docs: runnable JavaScript and TypeScript snippets', () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const pipeline = require(join(REPO, 'dist', 'codemods', 'pipeline.js'));
         const ext = pair.before!.lang === 'ts' ? 'ts' : pair.before!.lang === 'mjs' ? 'mjs' : 'js';
-        const result = pipeline.migrateSource(pair.before!.code, `snippet.${ext}`);
+        const target = pair.after!.flags.target;
+        const result = pipeline.migrateSource(pair.before!.code, `snippet.${ext}`, typeof target === 'string' ? { target } : {});
         expect(normalizeCode(result.output)).toBe(normalizeCode(pair.after!.code));
       });
     }
@@ -166,7 +168,8 @@ describe('docs: shell examples', () => {
   for (const block of blocks.filter((b) => b.lang === 'sh' && !b.flags.output && !b.flags['fresh-clone'])) {
     it(`${where(block)} runs`, async () => {
       const dir = await projectFor(block);
-      const r = await exec('bash', ['-e', '-o', 'pipefail', '-c', block.code], dir, {}, 60_000);
+      // stdout and stderr merged, in the order a user sees them.
+      const r = await exec('bash', ['-e', '-o', 'pipefail', '-c', `{\n${block.code}\n} 2>&1`], dir, {}, 60_000);
       expectExit(block, r);
       expectOutput(block, r);
     }, 90_000);

@@ -47,6 +47,9 @@ export function linkRuntime(dir: string, rt: Runtime): void {
   link(nm, '@types', join(NM, '@types'));
   mkdirSync(join(nm, '.bin'), { recursive: true });
   symlinkSync(join('..', 'sc-auth-bridge', 'dist', 'src', 'cli', 'main.js'), join(nm, '.bin', 'sc-auth-bridge'));
+  // jscodeshift is a dependency of sc-auth-bridge, so an install hoists it and its bin.
+  link(nm, 'jscodeshift', join(NM, 'jscodeshift'));
+  symlinkSync(join('..', 'jscodeshift', 'bin', 'jscodeshift.js'), join(nm, '.bin', 'jscodeshift'));
 }
 
 const byRuntime = new Map<string, string>();
