@@ -4,3 +4,4 @@ import { defineServerSuite, HS256, RS256 } from './harness/suite';
 import { SERVER_MODES } from './harness/modes';
 
 defineServerSuite(16, SERVER_MODES, [HS256, RS256]);
+if (!process.env.SCAB_STOCK_ONLY) defineServerSuite(16, ['legacy-wrapped'], [HS256]);
