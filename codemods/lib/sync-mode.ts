@@ -24,6 +24,11 @@ export function syncMode(ctx: Context, call: EngineCall): SyncMode {
     /^(resolve|all|allSettled|race|any)$/.test(propName(parent.callee) || '') && unwrap(parent.callee.object)?.name === 'Promise') return 'promise';
   const fn = nearestFunction(call.path);
   if (parent && (parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && parent.body === p.node)) && fn && fn.node.async) return 'promise';
+  // Returned from a .then/.catch handler: the value flows into a Promise chain either way.
+  if (parent && (parent.type === 'ReturnStatement' || (parent.type === 'ArrowFunctionExpression' && parent.body === p.node)) && fn) {
+    const owner: any = fn.parent && fn.parent.node;
+    if (owner && owner.type === 'CallExpression' && owner.arguments.includes(fn.node) && /^(then|catch|finally)$/.test(propName(owner.callee) || '')) return 'promise';
+  }
   // Dual-mode consumers: `if (options.async) { promise } else { value }` and `r instanceof Promise`.
   for (let a: any = call.path; a && a !== fn; a = a.parent) {
     const n = a.node;
