@@ -1,0 +1,174 @@
+// The claims in MIGRATION.md's tables and "Common errors" that no snippet shows, reproduced with the
+// real packages (ag-auth 1/2, sc-auth 4/5/6, jsonwebtoken 8/9, socketcluster-server 14/20).
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, cleanupSandboxes, exec, runtimeDir } from './sandbox';
+
+const NM = join(REPO, 'node_modules');
+const guide = readFileSync(join(REPO, 'MIGRATION.md'), 'utf8');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = (name: string) => require(join(NM, name));
+
+afterAll(() => cleanupSandboxes());
+
+function scAuthCall(engine: any, method: 'signToken' | 'verifyToken', ...args: unknown[]): Promise<string> {
+  return new Promise((done) => {
+    engine[method](...args, (err: Error | null, value: unknown) => done(err ? `${err.name}: ${err.message}` : `ok ${JSON.stringify(value)}`));
+  });
+}
+
+function settle(p: Promise<unknown>): Promise<string> {
+  return p.then((v) => `ok ${JSON.stringify(v)}`, (err: Error) => `${err.name}: ${err.message}`);
+}
+
+describe('MIGRATION.md: common errors', () => {
+  it('has a section for each of the common errors the issue names', () => {
+    const headings = [...guide.matchAll(/^### `(.+)`$/gm)].map((m) => m[1]);
+    for (const message of ['jwt expired', 'invalid signature', '"async" is not allowed in "options"', 'AuthEngine is not a constructor', 'cb is not a function']) {
+      expect(headings).toContain(message);
+    }
+  });
+
+  it('what the client sees on socketcluster-server 20: expired, wrong key, and a callback engine', async () => {
+    const dir = runtimeDir({ scAuth: '5', agAuth: '2', server: '20' });
+    const script = join(dir, 'claims-server-20.cjs');
+    writeFileSync(script, `
+const socketClusterServer = require('socketcluster-server');
+const socketClusterClient = require('socketcluster-client');
+const jwt = require('jsonwebtoken');
+const callbackEngine = {
+  signToken(token, key, options, cb) { jwt.sign(token, key, {}, (err, t) => cb(err, t)); },
+  verifyToken(token, key, options, cb) { jwt.verify(token, key, {}, (err, t) => cb(err, t)); }
+};
+async function connectWith(serverOptions, token) {
+  const server = socketClusterServer.listen(0, serverOptions);
+  await new Promise((r) => server.httpServer.once('listening', r));
+  const store = { loadToken: async () => token, saveToken: async (n, t) => t, removeToken: async () => token };
+  const client = socketClusterClient.create({ hostname: '127.0.0.1', port: server.httpServer.address().port, autoReconnect: false, authEngine: store });
+  const status = await client.listener('connect').once();
+  client.disconnect();
+  await server.close();
+  return status.authError ? status.authError.name + ': ' + status.authError.message : 'authenticated';
+}
+(async () => {
+  const now = Math.floor(Date.now() / 1000);
+  console.log(await connectWith({ authKey: 'k' }, jwt.sign({ u: 1, exp: now - 60 }, 'k')));
+  console.log(await connectWith({ authKey: 'k' }, jwt.sign({ u: 1 }, 'another key')));
+  console.log(await connectWith({ authKey: 'k', authEngine: callbackEngine }, jwt.sign({ u: 1 }, 'k')));
+  console.log(await connectWith({ authKey: 'k' }, jwt.sign({ u: 1 }, 'k')));
+  process.exit(0);
+})();
+`);
+    const r = await exec(process.execPath, [script], dir, {}, 20_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'AuthTokenExpiredError: jwt expired',
+      'AuthTokenInvalidError: invalid signature',
+      'AuthTokenError: cb is not a function',
+      'authenticated',
+    ]);
+    expect(guide).toContain('on the client: `AuthTokenExpiredError`');
+    expect(guide).toContain('on the client: `AuthTokenInvalidError`');
+    expect(guide).toContain('`AuthTokenError: cb is not a function`');
+  });
+
+  it('ESM: a named AuthEngine import fails for ag-auth, works for sc-auth and sc-auth-bridge', async () => {
+    const dir = runtimeDir({ scAuth: '5', agAuth: '2', server: '20' });
+    const cases: Array<[string, boolean]> = [['ag-auth', false], ['sc-auth', true], ['sc-auth-bridge', true]];
+    for (const [pkg, works] of cases) {
+      const file = join(dir, `named-import-${pkg}.mjs`);
+      writeFileSync(file, `import { AuthEngine } from '${pkg}';\nconsole.log(typeof new AuthEngine().verifyToken);\n`);
+      const r = await exec(process.execPath, [file], dir);
+      if (works) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout.trim()).toBe('function');
+      } else {
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toContain("SyntaxError: Named export 'AuthEngine' not found");
+      }
+    }
+    expect(guide).toContain("`SyntaxError: Named export 'AuthEngine'\nnot found`");
+  });
+});
+
+describe('MIGRATION.md: the API difference table', () => {
+  const ScAuth5 = load('sc-auth').AuthEngine;
+  const AgAuth2 = load('ag-auth');
+  const jwt8 = load('jsonwebtoken-8');
+
+  it('row 5: verifyToken(null) fails with "jwt must be provided" in sc-auth 5 and ag-auth 2', async () => {
+    expect(await scAuthCall(new ScAuth5(), 'verifyToken', null, 'k', {})).toBe('JsonWebTokenError: jwt must be provided');
+    expect(await settle(new AgAuth2().verifyToken(null, 'k'))).toBe('JsonWebTokenError: jwt must be provided');
+  });
+
+  it('row 5: each package brings its own sc-errors major (1, 2, 3), so instanceof across them fails', () => {
+    const major = (pkg: string) => {
+      const from = join(NM, pkg);
+      const path = require.resolve('sc-errors/package.json', { paths: [from] });
+      return JSON.parse(readFileSync(path, 'utf8')).version.split('.')[0];
+    };
+    expect([major('sc-auth'), major('ag-auth-1'), major('ag-auth')]).toEqual(['1', '2', '3']);
+    expect(guide).toMatch(/sc-auth 5 uses sc-errors 1, ag-auth 1 uses 2, ag-auth 2 uses 3/);
+  });
+
+  it('row 7: sc-auth 4.1 passes options.socket to jsonwebtoken, 5.0.2 and ag-auth delete it', () => {
+    const src = (pkg: string) => readFileSync(join(NM, pkg, 'index.js'), 'utf8');
+    expect(src('sc-auth-4')).not.toMatch(/delete jwtOptions\.socket/);
+    expect(src('sc-auth')).toMatch(/delete jwtOptions\.socket/);
+    expect(src('ag-auth')).toMatch(/delete jwtOptions\.socket/);
+  });
+
+  it('row 9: jsonwebtoken 8 accepts an unsigned token verified without a key, 9 refuses it', async () => {
+    const unsigned = jwt8.sign({ u: 1 }, null, { algorithm: 'none' });
+    expect(await scAuthCall(new ScAuth5(), 'verifyToken', unsigned, null, {})).toMatch(/^ok /);
+    const refused = 'JsonWebTokenError: please specify "none" in "algorithms" to verify unsigned tokens';
+    expect(await settle(new AgAuth2().verifyToken(unsigned, null))).toBe(refused);
+    expect(guide).toContain('please specify "none" in "algorithms" to verify unsigned tokens');
+  });
+
+  it('row 10: jsonwebtoken 8 rejects allowInsecureKeySizes; 9 verifies tokens from small keys', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    expect(await scAuthCall(new ScAuth5(), 'signToken', { a: 1 }, privateKey, { algorithm: 'RS256', allowInsecureKeySizes: true }))
+      .toBe('Error: "allowInsecureKeySizes" is not allowed in "options"');
+    const token = jwt8.sign({ a: 1 }, privateKey, { algorithm: 'RS256' });
+    expect(await settle(new AgAuth2().verifyToken(token, publicKey))).toMatch(/^ok /);
+    expect(await settle(new AgAuth2().signToken({ a: 1 }, privateKey, { algorithm: 'RS256', allowInsecureKeySizes: true }))).toMatch(/^ok /);
+  });
+
+  it('row 11: jsonwebtoken 9 refuses a PEM key for HS256 when verifying too', async () => {
+    const { publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const token = jwt8.sign({ a: 1 }, publicKey, { algorithm: 'HS256' });
+    expect(await settle(new AgAuth2().verifyToken(token, publicKey, { algorithms: ['HS256'] })))
+      .toBe('JsonWebTokenError: secretOrPublicKey must be a symmetric key when using HS256');
+    expect(guide).toContain('secretOrPublicKey must be a symmetric key when using HS256');
+  });
+});
+
+describe('MIGRATION.md: socketcluster-server 14 to 15+ table', () => {
+  it('middleware names: MIDDLEWARE_AUTHENTICATE on 14, the AUTHENTICATE inbound action on 20', () => {
+    const server20 = load('socketcluster-server-20');
+    // 14 sets its middleware names in the constructor, which needs a live HTTP server.
+    expect(readFileSync(join(NM, 'socketcluster-server-14', 'scserver.js'), 'utf8')).toMatch(/this\.MIDDLEWARE_AUTHENTICATE = 'authenticate'/);
+    expect(server20.AGServer.MIDDLEWARE_INBOUND).toBe('inbound');
+    expect(load('socketcluster-server-20/action.js').AUTHENTICATE).toBe('authenticate');
+  });
+
+  it('server 20 defaults to protocol 2 and no longer reads authSignAsync / authVerifyAsync', () => {
+    const server20 = readFileSync(join(NM, 'socketcluster-server-20', 'server.js'), 'utf8');
+    expect(server20).toMatch(/protocolVersion: 2/);
+    expect(server20).not.toMatch(/authSignAsync|authVerifyAsync/);
+    const server14 = readFileSync(join(NM, 'socketcluster-server-14', 'scserver.js'), 'utf8');
+    expect(server14).toMatch(/authSignAsync: false/);
+    expect(server14).toMatch(/authVerifyAsync: true/);
+  });
+});
