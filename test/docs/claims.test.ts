@@ -154,6 +154,38 @@ describe('MIGRATION.md: the API difference table', () => {
   });
 });
 
+describe('MIGRATION.md: step 1 key notes', () => {
+  const rsa = (modulusLength: number) =>
+    generateKeyPairSync('rsa', {
+      modulusLength,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+
+  it('sc-auth 5, given a key pair and no algorithm (as server 14 does), signs HS256 and then refuses its own token', async () => {
+    const { privateKey, publicKey } = rsa(2048);
+    const engine = new (load('sc-auth').AuthEngine)();
+    const signed = await scAuthCall(engine, 'signToken', { a: 1 }, privateKey, { async: false });
+    expect(signed).toMatch(/^ok /);
+    const token = JSON.parse(signed.slice(3));
+    expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).alg).toBe('HS256');
+    expect(await scAuthCall(engine, 'verifyToken', token, publicKey, { async: true })).toBe('JsonWebTokenError: invalid algorithm');
+    expect(guide).toContain('refused its own tokens on reconnect with `invalid algorithm`');
+  });
+
+  it('the compat engine follows jsonwebtoken 9 in callback mode too, and allowInsecureKeySizes as a default lets it sign', async () => {
+    const { privateKey } = rsa(1024);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Bridge = require(join(REPO, 'dist', 'src', 'index.js'));
+    const quiet = { deprecationWarnings: false };
+    expect(await scAuthCall(new Bridge(quiet), 'signToken', { a: 1 }, privateKey, { algorithm: 'RS256' }))
+      .toBe('Error: secretOrPrivateKey has a minimum key size of 2048 bits for RS256');
+    expect(await scAuthCall(new Bridge({ ...quiet, allowInsecureKeySizes: true }), 'signToken', { a: 1 }, privateKey, { algorithm: 'RS256' }))
+      .toMatch(/^ok /);
+    expect(guide).toContain('`authEngine: new AuthEngine({ allowInsecureKeySizes: true })`');
+  });
+});
+
 describe('MIGRATION.md: socketcluster-server 14 to 15+ table', () => {
   it('middleware names: MIDDLEWARE_AUTHENTICATE on 14, the AUTHENTICATE inbound action on 20', () => {
     const server20 = load('socketcluster-server-20');
