@@ -4,17 +4,20 @@
  * DeprecationWarning through process.emitWarning, so `--no-deprecation` (also in NODE_OPTIONS)
  * silences it and `--throw-deprecation` / `--trace-deprecation` work the Node way.
  *
- * A stack capture costs a few microseconds, about half of an HS256 sign, which would make callback
- * mode slower than sc-auth 5. So after `SETTLE_AFTER` captures in a row that found no new site, only
- * every `SAMPLE_EVERY`-th call is captured, and a sampled hit counts for `SAMPLE_EVERY` calls
- * (`exact: false` from then on for that site). A capture that finds a new site switches back to
- * capturing every call.
+ * A stack capture costs about as much as a whole HS256 verify (measured with --cpu-prof), which
+ * would make callback mode slower than sc-auth 5. So after `SETTLE_AFTER` captures in a row that
+ * found no new site, only every `interval`-th call is captured (16, doubling after each further
+ * `SETTLE_AFTER` known-site captures, up to `MAX_INTERVAL`), and a sampled hit counts for `interval`
+ * calls (`exact: false` from then on for that site). A capture that finds a new site switches back
+ * to capturing every call. The price: once settled, a site called only a few times may be missed
+ * (found with probability about calls/interval); every site of a short run is found.
  */
 
 export const CALLBACK_WARNING_CODE = 'SC_AUTH_BRIDGE_CALLBACK';
 
 const SETTLE_AFTER = 1000;
-const SAMPLE_EVERY = 16;
+const FIRST_INTERVAL = 16;
+const MAX_INTERVAL = 256;
 
 export interface LegacyCallSite {
   /** 'signToken' or 'verifyToken'. */
@@ -71,28 +74,29 @@ export interface CallSiteTrackerOptions {
 export class CallSiteTracker {
   private readonly sites = new Map<string, LegacyCallSite>();
   private knownStreak = 0;
+  /** 1 = capture every call; otherwise capture one call in `interval`. */
+  private interval = 1;
   private skipped = 0;
 
   constructor(private readonly options: CallSiteTrackerOptions) {}
 
   record(method: string, boundary: StackFn): void {
-    const sampling = this.knownStreak >= SETTLE_AFTER;
-    if (sampling && ++this.skipped < SAMPLE_EVERY) return;
+    if (this.interval > 1 && ++this.skipped < this.interval) return;
     this.skipped = 0;
 
     const frame = callerFrame(boundary);
     const id = `${method}\u0000${frame.file}:${frame.line}:${frame.column}`;
     const site = this.sites.get(id);
     if (site !== undefined) {
-      if (sampling) {
-        site.count += SAMPLE_EVERY;
-        site.exact = false;
-      } else {
-        site.count += 1;
+      site.count += this.interval;
+      if (this.interval > 1) site.exact = false;
+      if (++this.knownStreak >= SETTLE_AFTER) {
+        this.knownStreak = 0;
+        this.interval = this.interval === 1 ? FIRST_INTERVAL : Math.min(this.interval * 2, MAX_INTERVAL);
       }
-      this.knownStreak++;
       return;
     }
+    this.interval = 1;
     this.knownStreak = 0;
     this.sites.set(id, { method, file: frame.file, line: frame.line, column: frame.column, count: 1, exact: true });
     if (this.options.warnings && !warnedSites.has(id)) {
