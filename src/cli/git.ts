@@ -26,7 +26,9 @@ export function gitTopLevel(dir: string): string | null {
 /** Absolute paths of tracked and untracked-but-not-ignored files under `dir` (inside `top`). */
 export function gitListFiles(top: string, dir: string): string[] | null {
   const rel = path.relative(top, dir) || '.';
-  const out = git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', rel]);
+  // -x node_modules: a repository that forgot to ignore node_modules would otherwise list every
+  // untracked dependency file, all of which the CLI skips anyway.
+  const out = git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules', '--', rel]);
   if (out === null) return null;
   const files = new Set<string>();
   for (const entry of out.split('\0')) {
