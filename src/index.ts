@@ -4,7 +4,7 @@
  * also carries `.AuthEngine`, like sc-auth, plus the functions and error classes below.
  * ES modules get the same through dist/src/index.mjs (see index.mts).
  */
-import { AuthEngine as EngineBase } from './engine/auth-engine';
+import { AuthEngine as EngineBase, sharedEngine } from './engine/auth-engine';
 import { CALLBACK_WARNING_CODE as WARNING_CODE } from './engine/call-sites';
 import * as jwtParts from './engine/jwt';
 import * as keyCache from './engine/key-cache';
@@ -24,11 +24,7 @@ class AuthEngine extends EngineBase {
 
 const Self = AuthEngine;
 type EngineInstance = AuthEngine;
-let sharedEngine: AuthEngine | undefined;
-
-function shared(): AuthEngine {
-  return (sharedEngine ??= new AuthEngine());
-}
+const shared = sharedEngine;
 
 /* eslint-disable @typescript-eslint/no-namespace */
 namespace AuthEngine {
@@ -79,7 +75,7 @@ namespace AuthEngine {
 
   /** Callback-style call sites seen by the standalone signToken/verifyToken. */
   export function legacyCallSites(): types_LegacyCallSites {
-    return sharedEngine === undefined ? [] : sharedEngine.legacyCallSites();
+    return shared().legacyCallSites();
   }
 
   export const fromLegacyEngine = legacy.fromLegacyEngine;

@@ -61,6 +61,23 @@ function allowsNone(options: Options): boolean {
   return Array.isArray(algorithms) && algorithms.includes('none');
 }
 
+let defaultEngine: AuthEngine | undefined;
+
+/**
+ * The engine a method runs on. sc-auth's and ag-auth's methods never used `this`, so legacy code
+ * calls them detached (`const { verifyToken } = auth`, `util.promisify(auth.verifyToken)`); such
+ * calls run on a shared engine without bound key or defaults.
+ */
+function engineOf(self: unknown): AuthEngine {
+  if (self instanceof AuthEngine) return self;
+  return (defaultEngine ??= new AuthEngine());
+}
+
+/** @internal the engine behind the standalone signToken/verifyToken and detached method calls. */
+export function sharedEngine(): AuthEngine {
+  return engineOf(undefined);
+}
+
 export class AuthEngine {
   private readonly boundKey: unknown;
   private readonly signDefaults: Options | undefined;
@@ -94,7 +111,7 @@ export class AuthEngine {
   signToken(token: SignPayload, key?: SignKey | null, options?: SignOptions | null): Promise<string>;
   signToken(token: SignPayload, options?: SignOptions): Promise<string>;
   signToken(token: SignPayload, a1?: unknown, a2?: unknown, a3?: unknown): Promise<string> | void {
-    return this.dispatchSign(AuthEngine.prototype.signToken, token, a1, a2, a3);
+    return engineOf(this).dispatchSign(AuthEngine.prototype.signToken, token, a1, a2, a3);
   }
 
   /** @internal the entry points differ only in which stack frame is "the caller". */
@@ -177,7 +194,7 @@ export class AuthEngine {
   verifyToken<T = JwtPayload>(signedToken: string | null | undefined, key?: VerifyKey | null, options?: VerifyOptions | null): Promise<T>;
   verifyToken<T = JwtPayload>(signedToken: string | null | undefined, options?: VerifyOptions): Promise<T>;
   verifyToken(signedToken: unknown, a1?: unknown, a2?: unknown, a3?: unknown): Promise<unknown> | void {
-    return this.dispatchVerify(AuthEngine.prototype.verifyToken, signedToken, a1, a2, a3);
+    return engineOf(this).dispatchVerify(AuthEngine.prototype.verifyToken, signedToken, a1, a2, a3);
   }
 
   /** @internal */
@@ -273,7 +290,7 @@ export class AuthEngine {
   signTokenSync(token: SignPayload, options?: SignOptions): string;
   signTokenSync(token: SignPayload, a1?: unknown, a2?: unknown): string {
     const { key, options } = normalize(a1, a2, undefined);
-    return this.signNow(token, key, options);
+    return engineOf(this).signNow(token, key, options);
   }
 
   /** sc-auth 6 `verifyToken` without `async`: returns the payload or throws. `async` is ignored. */
@@ -283,9 +300,10 @@ export class AuthEngine {
   verifyTokenSync(signedToken: unknown, a1?: unknown, a2?: unknown): unknown {
     if (typeof signedToken !== 'string' && signedToken != null) throw new InvalidArgumentsError(INVALID_TOKEN_FORMAT);
     const { key, options } = normalize(a1, a2, undefined);
+    const self = engineOf(this);
     const token = (signedToken as string | null | undefined) || '';
-    const jwtOptions = verifyOptions(options, this.verifyDefaults);
-    return jwtVerify(token, this.verifyKeyFor(key, token, jwtOptions), jwtOptions);
+    const jwtOptions = verifyOptions(options, self.verifyDefaults);
+    return jwtVerify(token, self.verifyKeyFor(key, token, jwtOptions), jwtOptions);
   }
 
   // --- legacy detection ------------------------------------------------------------------------

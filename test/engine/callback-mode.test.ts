@@ -204,6 +204,20 @@ describe('callback exceptions and call shapes', () => {
     expect(signed.args[1]).toBe(token);
   });
 
+  it('detached methods work as with sc-auth/ag-auth (which never used `this`): destructuring, util.promisify', async () => {
+    const { promisify } = await import('node:util');
+    const token = jwt9.sign({ a: 1, iat: 1 }, KEYS.hsString);
+    const { verifyToken, signToken } = ours;
+    expect(await verifyToken(token, KEYS.hsString)).toEqual({ a: 1, iat: 1 });
+    const { verifyToken: scVerify } = scAuth;
+    const detached = await runCallback((cb) => verifyToken(token, KEYS.hsString, {}, cb));
+    const scDetached = await runCallback((cb) => scVerify(token, KEYS.hsString, {}, cb));
+    expect(outcome(detached)).toEqual(outcome(scDetached));
+    expect(await promisify(ours.signToken)({ a: 1, iat: 1 }, KEYS.hsString, {})).toBe(token);
+    expect(await promisify(scAuth.signToken)({ a: 1, iat: 1 }, KEYS.hsString, {})).toBe(token);
+    expect(signToken.call(undefined, { a: 1, iat: 1 }, KEYS.hsString)).toBeInstanceOf(Promise);
+  });
+
   it('returns undefined and creates no Promise in callback mode', () => {
     const before = unhandled.length;
     expect(ours.signToken({ a: 1 }, KEYS.hsString, {}, () => undefined)).toBeUndefined();
