@@ -11,7 +11,9 @@ export const FIXTURE = join(REPO, 'fixtures', 'legacy-app');
 export const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const AUTH_KEY = 'legacy-app-test-secret';
 
-export type Runtime = 'legacy' | 'migrated';
+// legacy: server 14 + sc-auth 5 (admin: sc-auth 6). bridge-14: server 14 + sc-auth-bridge only (MIGRATION
+// step 1). migrated: server 20 + ag-auth + sc-auth-bridge.
+export type Runtime = 'legacy' | 'bridge-14' | 'migrated';
 
 export function copyApp(): string {
   const root = mkdtempSync(join(tmpdir(), 'legacy-app-'));
@@ -40,6 +42,9 @@ export function installRuntime(dir: string, runtime: Runtime): void {
     link(nm, 'socketcluster-server', from('socketcluster-server-14'));
     link(nm, 'sc-auth', from('sc-auth'));
     link(adminNm, 'sc-auth', from('sc-auth-6'));
+  } else if (runtime === 'bridge-14') {
+    link(nm, 'socketcluster-server', from('socketcluster-server-14'));
+    link(nm, 'sc-auth-bridge', REPO);
   } else {
     link(nm, 'socketcluster-server', from('socketcluster-server-20'));
     link(nm, 'ag-auth', from('ag-auth'));

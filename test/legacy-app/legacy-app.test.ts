@@ -86,6 +86,20 @@ describe('fixtures/legacy-app, migrated end to end', () => {
     }
   });
 
+  it('MIGRATION step 1: after migrate --target bridge it runs on server 14 with only sc-auth-bridge, unchanged', async () => {
+    const staged = copyApp();
+    try {
+      const swap = await runCli(['migrate', '.', '--target', 'bridge'], staged);
+      expect(swap.code, swap.stdout + swap.stderr).toBe(0);
+      expect(readFileSync(join(staged, 'server.js'), 'utf8')).toMatch(/require\('sc-auth-bridge'\)/);
+      installRuntime(staged, 'bridge-14');
+      const bridged = await observe(staged);
+      expect(bridged.lines).toEqual(before.lines);
+    } finally {
+      removeApp(staged);
+    }
+  });
+
   it('check exits 1 and lists every legacy usage', async () => {
     const text = await runCli(['check', '.'], dir);
     expect(text.code, text.stdout + text.stderr).toBe(1);
