@@ -1,7 +1,7 @@
 // The claims in MIGRATION.md's tables and "Common errors" that no snippet shows, reproduced with the
 // real packages (ag-auth 1/2, sc-auth 4/5/6, jsonwebtoken 8/9, socketcluster-server 14/20).
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, cleanupSandboxes, exec, runtimeDir } from './sandbox';
@@ -203,4 +203,25 @@ describe('MIGRATION.md: socketcluster-server 14 to 15+ table', () => {
     expect(server14).toMatch(/authSignAsync: false/);
     expect(server14).toMatch(/authVerifyAsync: true/);
   });
+});
+
+describe('docs: links', () => {
+  // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  for (const doc of ['README.md', 'MIGRATION.md', 'fixtures/legacy-app/README.md']) {
+    it(`${doc}: every relative link and anchor resolves`, () => {
+      const text = readFileSync(join(REPO, doc), 'utf8');
+      const base = join(REPO, doc, '..');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^https?:/.test(target)) continue;
+        const [file, anchor] = target.split('#');
+        const path = file ? join(base, file) : join(REPO, doc);
+        expect(existsSync(path), `${doc}: ${target}`).toBe(true);
+        if (anchor) {
+          const headings = [...readFileSync(path, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]));
+          expect(headings, `${doc}: ${target}`).toContain(anchor);
+        }
+      }
+    });
+  }
 });
