@@ -154,6 +154,23 @@ describe('MIGRATION.md: the API difference table', () => {
   });
 });
 
+describe('MIGRATION.md: patterns that stay for a human', () => {
+  it('util.promisify around ag-auth never settles; around the compat engine it resolves', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { promisify } = require('node:util');
+    const AgAuth2 = load('ag-auth');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Bridge = require(join(REPO, 'dist', 'src', 'index.js'));
+    const race = (p: Promise<unknown>) =>
+      Promise.race([p.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('pending'), 300))]);
+    const ag = new AgAuth2();
+    expect(await race(promisify(ag.signToken.bind(ag))({ a: 1 }, 'k', {}))).toBe('pending');
+    const bridge = new Bridge({ deprecationWarnings: false });
+    expect(await race(promisify(bridge.signToken.bind(bridge))({ a: 1 }, 'k', {}))).toBe('settled');
+    expect(guide).toContain('`util.promisify`');
+  });
+});
+
 describe('MIGRATION.md: step 1 key notes', () => {
   const rsa = (modulusLength: number) =>
     generateKeyPairSync('rsa', {

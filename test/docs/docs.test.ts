@@ -226,8 +226,17 @@ describe('docs: GitHub Actions workflow', () => {
       writeFileSync(join(dir, 'new-code.js'), "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n");
       for (const cmd of bridge) {
         const dirty = await exec('bash', ['-c', cmd], dir);
-        expect(dirty.code, `${cmd}\n${dirty.stdout}${dirty.stderr}`).toBe(1);
-        expect(dirty.stdout + dirty.stderr).toMatch(/new-code\.js/);
+        const sarifTo = /--format sarif\b.*>\s*(\S+)/.exec(cmd);
+        if (sarifTo) {
+          // The SARIF step never fails the job (`|| true`); the upload shows the new result.
+          expect(dirty.code, `${cmd}\n${dirty.stderr}`).toBe(0);
+          const sarif = JSON.parse(readFileSync(join(dir, sarifTo[1]), 'utf8'));
+          const fresh = sarif.runs[0].results.filter((r: { baselineState?: string }) => r.baselineState === 'new');
+          expect(fresh.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['new-code.js']);
+        } else {
+          expect(dirty.code, `${cmd}\n${dirty.stdout}${dirty.stderr}`).toBe(1);
+          expect(dirty.stdout + dirty.stderr).toMatch(/new-code\.js/);
+        }
       }
     }, 90_000);
   }
