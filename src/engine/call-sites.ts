@@ -6,8 +6,8 @@
  *
  * A stack capture costs about as much as a whole HS256 verify (measured with --cpu-prof), which
  * would make callback mode slower than sc-auth 5. So after `SETTLE_AFTER` captures in a row that
- * found no new site, only every `interval`-th call is captured (16, doubling after each further
- * `SETTLE_AFTER` known-site captures, up to `MAX_INTERVAL`), and a sampled hit counts for `interval`
+ * found no new site, only every `interval`-th call is captured (16, then 64 and 256 after each further
+ * `SETTLE_AFTER` known-site captures), and a sampled hit counts for `interval`
  * calls (`exact: false` from then on for that site). A capture that finds a new site switches back
  * to capturing every call. The price: once settled, a site called only a few times may be missed
  * (found with probability about calls/interval); every site of a short run is found.
@@ -15,7 +15,7 @@
 
 export const CALLBACK_WARNING_CODE = 'SC_AUTH_BRIDGE_CALLBACK';
 
-const SETTLE_AFTER = 1000;
+const SETTLE_AFTER = 200;
 const FIRST_INTERVAL = 16;
 const MAX_INTERVAL = 256;
 
@@ -92,7 +92,7 @@ export class CallSiteTracker {
       if (this.interval > 1) site.exact = false;
       if (++this.knownStreak >= SETTLE_AFTER) {
         this.knownStreak = 0;
-        this.interval = this.interval === 1 ? FIRST_INTERVAL : Math.min(this.interval * 2, MAX_INTERVAL);
+        this.interval = this.interval === 1 ? FIRST_INTERVAL : Math.min(this.interval * 4, MAX_INTERVAL);
       }
       return;
     }
