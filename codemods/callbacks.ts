@@ -5,10 +5,11 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview, report } from './lib/context';
-import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption } from './lib/calls';
+import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { propName, unwrap } from './lib/analysis';
 import { laterCodeReason, statementOf } from './lib/order';
-import { assignedNames, references, usesOwn } from './lib/walk';
+import { assignedNames, references, usesOwn, visit } from './lib/walk';
+import { findEngineDefs } from './lib/engines';
 import { standalone } from './lib/run';
 
 export function callbacksStep(ctx: Context): void {
@@ -18,8 +19,16 @@ export function callbacksStep(ctx: Context): void {
     const c = classifyCall(ctx, p);
     if (c) calls.push(c);
   });
+  // A callback engine given to the server here that cannot become a Promise engine: calls that
+  // reach the server's engine must keep their callbacks.
+  const stuckEngine = findEngineDefs(ctx).find((d) => !d.convertible);
+  methodsUsedAsValues(ctx);
   // Innermost first: converting an outer call moves inner calls, which must already be final.
   for (const call of calls.reverse()) {
+    if (stuckEngine && call.kind === 'server' && call.callbackIndex >= 0) {
+      leaveForReview(ctx, call.path, `${call.method}() may reach the hand-written engine in this file, which keeps its callbacks (${stuckEngine.why})`);
+      continue;
+    }
     if (call.callbackIndex < 0 && !call.ambiguous) continue;
     if (!call.kind) {
       if (ctx.analysis.importsLegacy && call.callbackIndex >= 0) {
@@ -35,6 +44,53 @@ export function callbacksStep(ctx: Context): void {
   }
 }
 
+/** `util.promisify(engine.signToken)`, `engine.verifyToken.bind(engine)`: callers we cannot see. */
+function methodsUsedAsValues(ctx: Context): void {
+  const { j, root } = ctx;
+  root.find(j.MemberExpression).forEach((p: ASTPath<any>) => {
+    const name = propName(p.node);
+    if (name !== 'signToken' && name !== 'verifyToken') return;
+    const parent = p.parent && p.parent.node;
+    if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;
+    if (parent && (parent.type === 'AssignmentExpression') && parent.left === p.node) return;
+    if (!ctx.analysis.engineKind(p, p.node.object)) return;
+    leaveForReview(ctx, p, `${name} is used as a value (bound, promisified or stored): its callers pass callbacks this codemod cannot see`);
+  });
+}
+
+/**
+ * An `async` that might reach signToken but cannot be removed here: set by assignment
+ * (`opts.async = x`), merged in (`Object.assign({}, { async })`), hidden in a spread, or in a
+ * literal shared with other code. An opaque parameter is converted and reported instead.
+ */
+function asyncOutOfReach(ctx: Context, call: EngineCall): boolean {
+  if (call.method !== 'signToken' || call.optionsIndex < 0) return false;
+  const arg = unwrap(call.path.node.arguments[call.optionsIndex]);
+  if (!arg) return false;
+  const mentionsAsync = (node: any) => {
+    let found = false;
+    visit(node, (n) => {
+      if ((n.type === 'ObjectProperty' || n.type === 'Property') && !n.computed && (n.key.name ?? n.key.value) === 'async') found = true;
+      if (n.type === 'SpreadElement' || n.type === 'SpreadProperty') found = true;
+    });
+    return found;
+  };
+  if (arg.type === 'ObjectExpression') return hasSpread(arg);
+  if (arg.type !== 'Identifier') return mentionsAsync(arg);
+  const scope = call.path.scope && call.path.scope.lookup(arg.name);
+  if (!scope) return false;
+  let assigned = false;
+  ctx.j(scope.path).find(ctx.j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+    const left = unwrap(p.node.left);
+    if (propName(left) === 'async' && unwrap(left.object).type === 'Identifier' && unwrap(left.object).name === arg.name) assigned = true;
+  });
+  if (assigned) return true;
+  const lit = optionsLiteral(ctx, call);
+  if (!lit) return false;
+  if (hasSpread(lit.node)) return true;
+  return !!asyncProperty(lit.node) && !lit.single;
+}
+
 function convert(ctx: Context, call: EngineCall): void {
   const { j } = ctx;
   const node = call.path.node;
@@ -42,6 +98,7 @@ function convert(ctx: Context, call: EngineCall): void {
   const position = positionReason(call.path);
   if (position) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${position}`);
 
+  if (asyncOutOfReach(ctx, call)) return leaveForReview(ctx, call.path, `${call.method}() options may carry 'async', which ag-auth's signToken rejects, and this codemod cannot remove it`);
   const handlers = buildHandlers(ctx, call, cbArg);
   if (typeof handlers === 'string') return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${handlers}`);
 

@@ -5,14 +5,21 @@
  * back now resolves or rejects, exactly once (a Promise settles once, like sc-auth's callback).
  */
 import { type Context, leaveForReview } from './lib/context';
-import { findCallbackEngines } from './lib/engines';
+import { findEngineDefs } from './lib/engines';
 import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
 import { parserFor } from './lib/parse';
 
 export function legacyEnginesStep(ctx: Context): void {
   const { j } = ctx;
-  for (const method of findCallbackEngines(ctx)) {
+  const defs = findEngineDefs(ctx);
+  for (const def of defs) {
+    if (!def.convertible && !def.dual) {
+      // All or nothing per engine: half a Promise engine would break its callback consumers.
+      for (const m of def.methods) leaveForReview(ctx, m.path, `${m.label} is a callback engine this codemod cannot rewrite: ${def.why}`);
+    }
+  }
+  for (const method of defs.filter((d) => d.convertible).flatMap((d) => d.methods)) {
     const fn = method.path.node;
     if (usesOwn(fn.body, 'arguments')) {
       leaveForReview(ctx, method.path, `${method.label} reads arguments; convert it to return a Promise by hand`);

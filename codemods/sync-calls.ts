@@ -10,6 +10,7 @@ import { type Context, leaveForReview } from './lib/context';
 import { classifyCall, type EngineCall, stripAsyncOption } from './lib/calls';
 import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
+import { asyncCallersReason } from './lib/order';
 
 export function syncCallsStep(ctx: Context): void {
   const { j, root } = ctx;
@@ -27,7 +28,9 @@ export function syncCallsStep(ctx: Context): void {
       continue;
     }
     const fn = nearestFunction(call.path);
-    if (fn && fn.node.async) {
+    // `await` hands control back to the caller: only safe if callers await or do nothing after.
+    const awaitSafe = fn && fn.node.async && !asyncCallersReason({ j, root, written: new Set() }, fn);
+    if (awaitSafe) {
       stripAsyncOption(ctx, call);
       call.path.replace(j.awaitExpression(call.path.node));
     } else {

@@ -240,6 +240,9 @@ export class Analysis {
     node = unwrap(node);
     if (!node) return undefined;
     if (node.type === 'NewExpression' && this.isClassExpr(path, node.callee)) return 'instance';
+    // `options.authEngine || new AuthEngine()`: either side being an engine makes it one.
+    if (node.type === 'LogicalExpression') return this.engineKind(path, node.left) || this.engineKind(path, node.right);
+    if (node.type === 'ConditionalExpression') return this.engineKind(path, node.consequent) || this.engineKind(path, node.alternate);
     if (node.type === 'Identifier') {
       const tag = this.engines.lookup(path, node.name);
       if (tag) return tag as EngineKind;
@@ -251,6 +254,8 @@ export class Analysis {
       if (!name) return undefined;
       if (this.isThisLike(path, node.object) && this.thisMembers.has(name)) return 'instance';
       if (name === 'auth' && this.isServerExpr(node.object)) return 'server';
+      // The server option that holds an engine (socketcluster-client's authEngine has no signToken).
+      if (name === 'authEngine') return 'server';
       if (this.engineNames.includes(name) || this.engineNames.includes(memberText(node))) return 'named';
     }
     if (node.type === 'CallExpression' && propName(node.callee) === 'createAuthEngine' &&

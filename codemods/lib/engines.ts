@@ -100,31 +100,84 @@ function findPath(ctx: Context, node: any): ASTPath<any> | null {
   return found;
 }
 
-/** A method that still uses the callback protocol: 4th parameter called as a function, no Promise. */
-export function isCallbackMethod(fn: any): boolean {
-  if (fn.async || fn.generator || fn.params.length !== 4) return false;
-  const last = fn.params[3];
-  if (last.type !== 'Identifier') return false;
-  let usesCallback = false;
-  let returnsPromise = false;
+/** The callback parameter is called, or handed on as the last argument of another call. */
+const CALLBACK_PARAM = /^(cb|callback|done|next|fn|cb\w*|callback\w*|done\w*)$/i;
+
+function callsBack(fn: any, name: string): boolean {
+  // Handing the parameter on as a last argument counts only when it is clearly a callback:
+  // `jwt.verify(token, key, options)` passes options the same way.
+  const handedOn = fn.params.length === 4 || CALLBACK_PARAM.test(name);
+  let found = false;
   visit(fn.body, (n) => {
-    if (n.type === 'Identifier' && n.name === last.name) usesCallback = true;
-    if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'Promise') returnsPromise = true;
+    if (n.type !== 'CallExpression' && n.type !== 'OptionalCallExpression') return;
+    if (n.callee.type === 'Identifier' && n.callee.name === name) found = true;
+    const last = n.arguments[n.arguments.length - 1];
+    if (handedOn && last && last.type === 'Identifier' && last.name === name) found = true;
   });
-  return usesCallback && !returnsPromise;
+  return found;
 }
 
-export function findCallbackEngines(ctx: Context): EngineMethod[] {
+/** `if (callback)`, `typeof callback === 'function'`: an engine that also works without one. */
+export function testsCallback(fn: any): boolean {
+  const name = fn.params[fn.params.length - 1]?.name;
+  if (!name) return false;
+  let found = false;
+  const isName = (n: any) => n && n.type === 'Identifier' && n.name === name;
+  visit(fn.body, (n) => {
+    if ((n.type === 'IfStatement' || n.type === 'ConditionalExpression') && (isName(n.test) || (n.test.type === 'UnaryExpression' && isName(n.test.argument)))) found = true;
+    if (n.type === 'UnaryExpression' && n.operator === 'typeof' && isName(n.argument)) found = true;
+    if (n.type === 'LogicalExpression' && isName(n.left)) found = true;
+  });
+  return found;
+}
+
+/** A method that still uses the callback protocol: its last parameter is a callback, no Promise. */
+export function isCallbackStyle(fn: any): boolean {
+  if (fn.async || fn.generator || fn.params.length < 3 || fn.params.length > 4) return false;
+  const last = fn.params[fn.params.length - 1];
+  if (last.type !== 'Identifier') return false;
+  let returnsPromise = false;
+  visit(fn.body, (n) => {
+    if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'Promise') returnsPromise = true;
+  });
+  return !returnsPromise && callsBack(fn, last.name);
+}
+
+/** The (token, key, options, callback) shape this codemod rewrites. */
+export function isCallbackMethod(fn: any): boolean {
+  return isCallbackStyle(fn) && fn.params.length === 4;
+}
+
+export interface EngineDef { methods: EngineMethod[]; convertible: boolean; dual: boolean; why?: string }
+
+/** Engines given to SocketCluster in this file whose methods still take callbacks. */
+export function findEngineDefs(ctx: Context): EngineDef[] {
   const seen = new Set<any>();
-  const out: EngineMethod[] = [];
+  const out: EngineDef[] = [];
   for (const arg of engineArguments(ctx)) {
+    const methods: EngineMethod[] = [];
     for (const def of definitionsOf(ctx, arg)) {
       for (const m of methodsOf(ctx, def)) {
-        if (seen.has(m.path.node) || !isCallbackMethod(m.path.node)) continue;
+        if (seen.has(m.path.node) || !isCallbackStyle(m.path.node)) continue;
         seen.add(m.path.node);
-        out.push(m);
+        methods.push(m);
       }
     }
+    if (!methods.length) continue;
+    const dual = methods.some((m) => testsCallback(m.path.node));
+    if (dual) {
+      // Already works without a callback (returns or throws): socketcluster-server 15+ awaits that
+      // fine, and its direct synchronous callers would break on a Promise. Leave it.
+      out.push({ methods, convertible: false, dual: true, why: 'it also works without a callback, returning the value synchronously' });
+      continue;
+    }
+    const odd = methods.find((m) => m.path.node.params.length !== 4);
+    out.push({ methods, convertible: !odd, dual: false, why: odd ? `${odd.name}() takes ${odd.path.node.params.length} parameters, not (token, key, options, callback)` : undefined });
   }
   return out;
+}
+
+/** Callback engines that still need work (dual-mode ones already work with SocketCluster 15+). */
+export function findCallbackEngines(ctx: Context): EngineMethod[] {
+  return findEngineDefs(ctx).filter((d) => !d.dual).flatMap((d) => d.methods);
 }

@@ -94,7 +94,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
     // Program-level `return`, or an unusual container: be safe
     return fnPath.node && fnPath.node.type === 'Program' ? null : 'could not follow its enclosing function';
   }
-  if (fn.async || fn.generator) return null; // later code after an await already ran on a later tick
+  if (fn.generator) return null;
   const parentPath: any = fnPath.parentPath;
   const parent = parentPath && parentPath.node;
   // Passed to another call: a handler (later, safe) or a synchronous iterator (its statement matters).
@@ -103,6 +103,20 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
     const invoker = owner.type === 'NewExpression' ? (owner.callee.name === 'Promise' ? 'Promise' : '') : propName(owner.callee) || owner.callee.name;
     if (invoker && (SYNC_INVOKERS.has(invoker) || invoker === 'Promise')) {
       return statementOf(q, fnPath.parent, depth);
+    }
+    // An event handler: `emit()` calls it synchronously, so every emit of that event in this file
+    // is a caller whose next statements matter.
+    if (invoker && /^(on|once|addListener|prependListener|prependOnceListener)$/.test(invoker) && owner.arguments[0] && /Literal$/.test(owner.arguments[0].type)) {
+      const event = owner.arguments[0].value;
+      let reason: string | null = null;
+      q.root.find(q.j.CallExpression).forEach((c: ASTPath<any>) => {
+        if (reason || propName(c.node.callee) !== 'emit') return;
+        const first = c.node.arguments[0];
+        if (!first || !/Literal$/.test(first.type) || first.value !== event) return;
+        const r = statementOf(q, c, depth + 1);
+        if (r) reason = `the '${event}' event is emitted at line ${c.node.loc ? c.node.loc.start.line : '?'} and ${r}`;
+      });
+      return reason;
     }
     return null;
   }
@@ -154,4 +168,29 @@ function functionName(fnPath: ASTPath<any>): string | undefined {
 function isInside(p: ASTPath<any>, fn: any): boolean {
   for (let c: any = p; c; c = c.parentPath) if (c.node === fn) return true;
   return false;
+}
+
+/**
+ * For `x = engine.verifyToken()` -> `x = await engine.verifyToken()` in an async function: the
+ * function's callers in this file must await it or do nothing after calling it.
+ */
+export function asyncCallersReason(q: OrderQuery, fnPath: ASTPath<any>): string | null {
+  const name = functionName(fnPath);
+  if (!name) {
+    const owner: any = fnPath.parent && fnPath.parent.node;
+    if (owner && owner.type === 'CallExpression' && owner.callee === fnPath.node) return statementOf(q, fnPath.parent, 1);
+    return null;
+  }
+  let reason: string | null = null;
+  q.root.find(q.j.CallExpression).forEach((c: ASTPath<any>) => {
+    if (reason) return;
+    const callee = c.node.callee;
+    if (!((callee.type === 'Identifier' && callee.name === name) || propName(callee) === name)) return;
+    if (isInside(c, fnPath.node)) return;
+    const parent: any = c.parent && c.parent.node;
+    if (parent && parent.type === 'AwaitExpression') return;
+    const r = statementOf(q, c, 1);
+    if (r) reason = `${name}() is called without await at line ${c.node.loc ? c.node.loc.start.line : '?'} and ${r}`;
+  });
+  return reason;
 }

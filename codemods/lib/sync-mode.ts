@@ -30,10 +30,13 @@ export function syncMode(ctx: Context, call: EngineCall): SyncMode {
     if (owner && owner.type === 'CallExpression' && owner.arguments.includes(fn.node) && /^(then|catch|finally)$/.test(propName(owner.callee) || '')) return 'promise';
   }
   // Dual-mode consumers: `if (options.async) { promise } else { value }` and `r instanceof Promise`.
-  for (let a: any = call.path; a && a !== fn; a = a.parent) {
+  for (let a: any = call.path, child: any = null; a && a !== fn; child = a.node, a = a.parent) {
     const n = a.node;
-    if (n.type === 'IfStatement' || n.type === 'ConditionalExpression') {
-      if (mentionsAsync(n.test)) return 'dual';
+    if ((n.type === 'IfStatement' || n.type === 'ConditionalExpression') && child && child !== n.test && mentionsAsync(n.test)) {
+      // `if (options.async) {promise} else {value}`: the else branch is the synchronous mode
+      const negated = n.test.type === 'UnaryExpression' && n.test.operator === '!';
+      const inElse = child === n.alternate;
+      return inElse !== negated ? 'sync' : 'dual';
     }
   }
   const assigned = assignedName(p);
