@@ -26,6 +26,8 @@ export interface TestClient {
   connect(ms?: number): Promise<ConnectStatus>;
   waitEvent(name: string, ms?: number, after?: number): Promise<ClientEvent>;
   invoke(procedure: string, data?: unknown, ms?: number): Promise<any>;
+  /** socket.authenticate(token) after connecting (the #authenticate path, not the handshake) */
+  authenticate(token: string, ms?: number): Promise<{ error: ErrInfo | null; status: { isAuthenticated: boolean; authError: ErrInfo | null } | null }>;
   saveToken(token: string): Promise<void>;
   loadToken(): Promise<string | null>;
   disconnect(ms?: number): Promise<void>;
@@ -102,6 +104,20 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
           `client 14 invoke ${procedure}`,
         );
       },
+      authenticate(token, ms = WAIT_MS) {
+        return withTimeout(
+          new Promise((resolve) =>
+            socket.authenticate(token, (err: any, status: any) =>
+              resolve({
+                error: errInfo(err),
+                status: status ? { isAuthenticated: !!status.isAuthenticated, authError: errInfo(status.authError) } : null,
+              }),
+            ),
+          ),
+          ms,
+          'client 14 authenticate',
+        );
+      },
       saveToken(token) {
         return new Promise((resolve, reject) => socket.auth.saveToken(authTokenName, token, {}, (err: any) => (err ? reject(err) : resolve())));
       },
@@ -157,6 +173,14 @@ export function createClient(version: ServerVersion, port: number, extraOptions:
     waitEvent,
     invoke(procedure, data, ms = WAIT_MS) {
       return withTimeout(socket.invoke(procedure, data), ms, `client ${version} invoke ${procedure}`);
+    },
+    async authenticate(token, ms = WAIT_MS) {
+      try {
+        const status = await withTimeout(socket.authenticate(token), ms, `client ${version} authenticate`);
+        return { error: null, status: { isAuthenticated: !!(status as any).isAuthenticated, authError: errInfo((status as any).authError) } };
+      } catch (err) {
+        return { error: errInfo(err), status: null };
+      }
     },
     async saveToken(token) {
       await socket.auth.saveToken(authTokenName, token, {});

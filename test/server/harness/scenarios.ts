@@ -146,3 +146,40 @@ export function comparable(o: LoginObservation): Omit<LoginObservation, 'signedA
   const { signedAuthToken: _omit, ...rest } = o;
   return rest;
 }
+
+export interface AuthenticateObservation {
+  error: ErrInfo | null;
+  status: { isAuthenticated: boolean; authError: ErrInfo | null } | null;
+  clientAuthState: string;
+  clientEvents: string[];
+  storedToken: 'kept' | 'removed' | 'none' | 'other';
+  serverAuthState: string;
+  serverUsername: unknown;
+  badSocketAuthToken: ErrInfo[];
+}
+
+/** Connect without a token, then present `token` with socket.authenticate() (the #authenticate path). */
+export async function authenticateWith(server: ServerHandle, token: string): Promise<AuthenticateObservation> {
+  const client = createClient(server.version, server.port);
+  const from = server.events.length;
+  try {
+    const status = await client.connect();
+    const before = client.events.length;
+    const result = await client.authenticate(token);
+    // One more round trip: a #removeAuthToken sent with the reply has been handled after it.
+    const who = await client.invoke('whoami');
+    await server.sync();
+    const stored = await client.loadToken();
+    return {
+      ...result,
+      clientAuthState: client.authState,
+      clientEvents: eventNames(client, before),
+      storedToken: stored == null ? 'removed' : stored === token ? 'kept' : 'other',
+      serverAuthState: who.authState,
+      serverUsername: who.authToken?.username ?? null,
+      badSocketAuthToken: serverSide(server, status.id, from).badSocketAuthToken,
+    };
+  } finally {
+    client.destroy();
+  }
+}

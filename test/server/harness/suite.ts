@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparable, handshakeWith, loginAndReconnect, type HandshakeObservation } from './scenarios';
+import { authenticateWith, comparable, handshakeWith, loginAndReconnect, type AuthenticateObservation, type HandshakeObservation } from './scenarios';
 import { startServer, type EngineMode, type ErrInfo, type ServerHandle, type ServerVersion } from './server-handle';
 import * as T from './tokens';
 
@@ -83,6 +83,47 @@ function unsignedToken(): string {
   return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ username: 'mallory', exp: Math.floor(Date.now() / 1000) + 3600 })}.`;
 }
 
+/** socket.authenticate(token) after connecting (the #authenticate path). */
+export function authenticateAccepted(): AuthenticateObservation {
+  return {
+    error: null,
+    status: { isAuthenticated: true, authError: null },
+    clientAuthState: 'authenticated',
+    clientEvents: ['authenticate'],
+    storedToken: 'kept',
+    serverAuthState: 'authenticated',
+    serverUsername: 'bob',
+    badSocketAuthToken: [],
+  };
+}
+
+/** A bad token through socket.authenticate(): client 14 gets (err, status) in its callback,
+ * clients 15+ get a rejection and no status. Everything else is the same. */
+export function authenticateRefused(version: ServerVersion, name: string, message: string): AuthenticateObservation {
+  const err: ErrInfo = { name, message };
+  return {
+    error: err,
+    status: version === 14 ? { isAuthenticated: false, authError: err } : null,
+    clientAuthState: 'unauthenticated',
+    clientEvents: ['removeAuthToken'],
+    storedToken: 'removed',
+    serverAuthState: 'unauthenticated',
+    serverUsername: null,
+    badSocketAuthToken: [err],
+  };
+}
+
+export const AUTHENTICATE_NOT_BEFORE: AuthenticateObservation = {
+  error: null,
+  status: { isAuthenticated: false, authError: { name: 'AuthTokenNotBeforeError', message: 'jwt not active' } },
+  clientAuthState: 'unauthenticated',
+  clientEvents: [],
+  storedToken: 'kept',
+  serverAuthState: 'unauthenticated',
+  serverUsername: null,
+  badSocketAuthToken: [],
+};
+
 export function defineServerSuite(version: ServerVersion, modes: EngineMode[], configs: SuiteConfig[]): void {
   for (const sc of configs) {
     for (const mode of modes) {
@@ -149,6 +190,19 @@ export function defineServerSuite(version: ServerVersion, modes: EngineMode[], c
 
         it('unsigned (alg none) token is refused', async () => {
           expect(await handshakeWith(server, unsignedToken())).toEqual(refused('AuthTokenInvalidError', 'jwt signature is required'));
+        });
+
+        it('socket.authenticate(valid token) after connecting -> authenticated', async () => {
+          expect(await authenticateWith(server, T.validToken(cfg))).toEqual(authenticateAccepted());
+        });
+
+        it('socket.authenticate(expired / malformed) -> refused, badSocketAuthToken, token removed', async () => {
+          expect(await authenticateWith(server, T.expiredToken(cfg))).toEqual(authenticateRefused(version, 'AuthTokenExpiredError', 'jwt expired'));
+          expect(await authenticateWith(server, T.MALFORMED_TOKEN)).toEqual(authenticateRefused(version, 'AuthTokenInvalidError', 'jwt malformed'));
+        });
+
+        it('socket.authenticate(not-before token) -> AuthTokenNotBeforeError in the status, token kept', async () => {
+          expect(await authenticateWith(server, T.notBeforeToken(cfg))).toEqual(AUTHENTICATE_NOT_BEFORE);
         });
 
         if (hasFixedAlgorithm(sc)) {
