@@ -129,12 +129,43 @@ export function stripAsyncOption(ctx: Context, call: EngineCall): 'removed' | 'n
   const found = asyncProperty(lit.node);
   if (!found) return hasSpread(lit.node) ? 'unknown' : 'none';
   if (lit.viaVariable && !lit.single) return 'unknown';
-  lit.node.properties = lit.node.properties.filter((p: any) => p !== found.prop);
+  const props: any[] = lit.node.properties;
+  const rest = props.filter((p: any) => p !== found.prop);
   ctx.changed = true;
   // `{ async: false }` alone becomes `{}`: drop it when it is the last argument of the call.
   const args = call.path.node.arguments;
-  if (!lit.viaVariable && lit.node.properties.length === 0 && call.optionsIndex === args.length - 1) {
+  if (!lit.viaVariable && rest.length === 0 && call.optionsIndex === args.length - 1) {
     args.splice(call.optionsIndex, 1);
+    return 'removed';
   }
+  const text = textWithout(ctx, lit.node, found.prop);
+  if (text === undefined) {
+    lit.node.properties = rest;
+    return 'removed';
+  }
+  // recast would reprint an edited object on several lines; cut the property out of the source text instead
+  const marker = `__scAuthBridgeKeep${ctx.placeholders.size}__`;
+  ctx.placeholders.set(marker, text);
+  replaceNode(ctx, lit.node, ctx.j.identifier(marker));
   return 'removed';
+}
+
+/** The object's source text minus one property (with its comma), or undefined for synthesized nodes. */
+function textWithout(ctx: Context, obj: any, prop: any): string | undefined {
+  const ok = (n: any) => n && typeof n.start === 'number' && typeof n.end === 'number' && n.loc;
+  const props: any[] = obj.properties;
+  if (!ok(obj) || !props.every(ok)) return undefined;
+  if (ctx.source.slice(obj.start, obj.end)[0] !== '{') return undefined;
+  const i = props.indexOf(prop);
+  let from: number; let to: number;
+  if (props.length === 1) return '{}';
+  if (i < props.length - 1) { from = prop.start; to = props[i + 1].start; }
+  else { from = props[i - 1].end; to = prop.end; }
+  const text = ctx.source.slice(obj.start, from) + ctx.source.slice(to, obj.end);
+  return text.includes('\n') && ctx.source.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+
+/** Replaces `node` wherever it sits in the AST (it was found by value, not by path). */
+function replaceNode(ctx: Context, node: any, replacement: any): void {
+  ctx.root.find(ctx.j.ObjectExpression).filter((p: any) => p.node === node).forEach((p: any) => { p.replace(replacement); });
 }

@@ -20,6 +20,8 @@ export interface Context {
   changed: boolean;
   /** Which transform is running (for messages). */
   transform: string;
+  /** Marker identifier -> source text, substituted after printing (keeps edited literals as written). */
+  placeholders: Map<string, string>;
 }
 
 export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,
@@ -36,6 +38,7 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     importsBridge: false,
     changed: false,
     transform: '',
+    placeholders: new Map(),
   };
 }
 

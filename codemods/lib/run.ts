@@ -27,6 +27,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   let output = source;
   if (ctx.changed) {
     output = print(root, detectStyle(source));
+    for (const [marker, text] of ctx.placeholders) output = output.split(marker).join(text);
     if (output === source) ctx.changed = false;
     else {
       // Never hand back text that does not parse: that would be a half-migrated file.
