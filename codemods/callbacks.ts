@@ -199,9 +199,10 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
     if (split) {
       const okBlock = split.okBlock ?? j.blockStatement(split.ok);
       const errBlock = split.errBlock ?? j.blockStatement(split.err);
-      const errParams = references(errBlock, E) ? [id(E)] : [];
-      if (okBlock.body.length === 0) return { method: 'catch', args: [mk(errParams.length ? errParams : [id(E)], errBlock)], chain: [] };
-      return { method: 'then', args: [mk(T ? [id(T)] : [], okBlock), mk(errParams, errBlock)], chain: [] };
+      // The original parameter nodes keep their TypeScript annotations (`(token: string) =>`).
+      const errParams = references(errBlock, E) ? [cb.params[0]] : [];
+      if (okBlock.body.length === 0) return { method: 'catch', args: [mk([cb.params[0]], errBlock)], chain: [] };
+      return { method: 'then', args: [mk(T ? [cb.params[1]] : [], okBlock), mk(errParams, errBlock)], chain: [] };
     }
   }
   // One body for both outcomes: turn the outcome back into (err, token) and keep the body whole.
@@ -209,11 +210,13 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
     return { method: 'then', args: [j.arrowFunctionExpression([], id('undefined')), j.arrowFunctionExpression([], id('undefined'))], chain: [mk([], cb.body)] };
   }
   const tuple = T ? [j.literal(null), id(T)] : [j.literal(null)];
+  // TypeScript needs both tuples the same length to destructure [err, token].
+  const errTuple = T && ctx.file && /\.[cm]?tsx?$/.test(ctx.file) ? [id(E), id('undefined')] : [id(E)];
   return {
     method: 'then',
     args: [
       j.arrowFunctionExpression(T ? [id(T)] : [], j.arrayExpression(tuple as any)),
-      j.arrowFunctionExpression([id(E)], j.arrayExpression([id(E)])),
+      j.arrowFunctionExpression([id(E)], j.arrayExpression(errTuple)),
     ],
     chain: [mk([j.arrayPattern(T ? [id(E), id(T)] : [id(E)])], cb.body)],
   };

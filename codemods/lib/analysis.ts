@@ -265,6 +265,8 @@ export class Analysis {
 
   private isServerExpr(node: any): boolean {
     node = unwrap(node);
+    // SocketCluster 5-era `worker.getSCServer().auth`
+    if (node.type === 'CallExpression' && propName(node.callee) === 'getSCServer') return true;
     if (node.type === 'Identifier') return SERVER_NAMES.has(node.name);
     const name = propName(node);
     return !!name && SERVER_NAMES.has(name);
