@@ -103,19 +103,19 @@ describe('docs: every block is accounted for', () => {
   }
 });
 
-describe('docs: runnable JavaScript and TypeScript snippets', () => {
-  const outputs = new Map<string, Map<string, string>>();
+// Each snippet runs once; tests and pair checks share the result, so they can run concurrently.
+const snippetRuns = new Map<Block, Promise<Exec>>();
+function snippetRun(block: Block): Promise<Exec> {
+  if (!snippetRuns.has(block)) snippetRuns.set(block, runSnippet(block));
+  return snippetRuns.get(block)!;
+}
+
+describe.concurrent('docs: runnable JavaScript and TypeScript snippets', () => {
   for (const block of blocks.filter((b) => RUNNABLE.has(b.lang))) {
     it(`${where(block)} runs`, async () => {
-      const r = await runSnippet(block);
+      const r = await snippetRun(block);
       expectExit(block, r);
       expectOutput(block, r);
-      const id = (block.flags.before ?? block.flags.after) as string | undefined;
-      if (id) {
-        const role = block.flags.before ? 'before' : 'after';
-        if (!outputs.has(id)) outputs.set(id, new Map());
-        outputs.get(id)!.set(role, r.stdout);
-      }
     }, 60_000);
   }
 
@@ -125,13 +125,12 @@ describe('docs: runnable JavaScript and TypeScript snippets', () => {
     if (typeof block.flags.after === 'string') pairs.set(block.flags.after, { ...pairs.get(block.flags.after), after: block });
   }
   for (const [id, pair] of pairs) {
-    it(`before/after pair "${id}" is complete and behaves the same`, () => {
+    it(`before/after pair "${id}" is complete and behaves the same`, async () => {
       expect(pair.before, `no before=${id}`).toBeDefined();
       expect(pair.after, `no after=${id}`).toBeDefined();
-      const seen = outputs.get(id);
-      expect(seen?.get('before'), `before=${id} did not run`).toBeDefined();
-      if (pair.after!.flags.differs !== true) expect(seen?.get('after')).toBe(seen?.get('before'));
-    });
+      const [before, after] = await Promise.all([snippetRun(pair.before!), snippetRun(pair.after!)]);
+      if (pair.after!.flags.differs !== true) expect(after.stdout).toBe(before.stdout);
+    }, 60_000);
     if (pair.after?.flags.by === 'codemod') {
       it(`after=${id} is what the codemod makes of before=${id}`, () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -158,21 +157,31 @@ function treeHash(dir: string): string {
   return hash.digest('hex');
 }
 
-describe('docs: shell examples', () => {
-  const sessions = new Map<string, Promise<string>>();
-  const projectFor = (block: Block) => {
-    const name = typeof block.flags.session === 'string' ? block.flags.session : `${block.doc}:${block.line}`;
-    if (!sessions.has(name)) sessions.set(name, appProject());
-    return sessions.get(name)!;
+describe.concurrent('docs: shell examples', () => {
+  // Blocks of one session run in document order in one project; sessions run side by side.
+  const shellBlocks = blocks.filter((b) => b.lang === 'sh' && !b.flags.output && !b.flags['fresh-clone']);
+  const sessionOf = (b: Block) => (typeof b.flags.session === 'string' ? b.flags.session : `${b.doc}:${b.line}`);
+  const sessionRuns = new Map<string, Promise<Map<Block, Exec>>>();
+  const runSession = (name: string) => {
+    if (!sessionRuns.has(name)) {
+      sessionRuns.set(name, (async () => {
+        const dir = await appProject();
+        const results = new Map<Block, Exec>();
+        for (const b of shellBlocks.filter((x) => sessionOf(x) === name)) {
+          // stdout and stderr merged, in the order a user sees them.
+          results.set(b, await exec('bash', ['-e', '-o', 'pipefail', '-c', `{\n${b.code}\n} 2>&1`], dir, {}, 60_000));
+        }
+        return results;
+      })());
+    }
+    return sessionRuns.get(name)!;
   };
-  for (const block of blocks.filter((b) => b.lang === 'sh' && !b.flags.output && !b.flags['fresh-clone'])) {
+  for (const block of shellBlocks) {
     it(`${where(block)} runs`, async () => {
-      const dir = await projectFor(block);
-      // stdout and stderr merged, in the order a user sees them.
-      const r = await exec('bash', ['-e', '-o', 'pipefail', '-c', `{\n${block.code}\n} 2>&1`], dir, {}, 60_000);
+      const r = (await runSession(sessionOf(block))).get(block)!;
       expectExit(block, r);
       expectOutput(block, r);
-    }, 90_000);
+    }, 180_000);
   }
 });
 
