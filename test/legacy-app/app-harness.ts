@@ -160,3 +160,26 @@ export async function observe(dir: string): Promise<Observations> {
   }
   return { lines, serverOutput: server.output() };
 }
+
+/** The same walk-through with socketcluster-client 20 (test/legacy-app/modern-client.cjs). */
+export async function observeWithModernClient(dir: string): Promise<string[]> {
+  const minted = await run(['admin/token.js', 'expired', 'bob'], { cwd: dir });
+  if (minted.code !== 0) throw new Error(`admin/token.js expired failed: ${minted.stderr}`);
+  const server = await startServer(dir);
+  try {
+    const client = await run([join(__dirname, 'modern-client.cjs')], {
+      cwd: dir,
+      env: {
+        PORT: String(server.port),
+        EXPIRED_TOKEN: minted.stdout.trim(),
+        SC_CLIENT: join(REPO, 'node_modules', 'socketcluster-client-20'),
+      },
+    });
+    if (client.code !== 0) {
+      throw new Error(`modern-client.cjs exited ${client.code}:\n${client.stdout}\n${client.stderr}\nserver:\n${server.output()}`);
+    }
+    return client.stdout.trim().split('\n');
+  } finally {
+    await server.stop();
+  }
+}

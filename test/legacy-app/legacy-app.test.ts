@@ -1,10 +1,10 @@
 // End to end (issue 6): the callback-era sample app runs on socketcluster-server 14 + sc-auth,
 // `check` fails on it, `migrate` rewrites it, `check` passes, and the migrated app runs on
 // socketcluster-server 20 + ag-auth with the same observations.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyApp, installRuntime, observe, removeApp, run, runCli, type Observations } from './app-harness';
+import { copyApp, installRuntime, observe, observeWithModernClient, removeApp, run, runCli, type Observations } from './app-harness';
 
 // What the client and the admin tool see on the legacy stack. Written out in full so a run that
 // silently stopped authenticating, or stopped rejecting bad tokens, cannot pass.
@@ -135,5 +135,12 @@ describe('fixtures/legacy-app, migrated end to end', () => {
     const after = await observe(dir);
     expect(after.lines).toEqual(before.lines);
     expect(after.serverOutput).not.toMatch(/DeprecationWarning|UnhandledPromiseRejection|TypeError/);
+  });
+
+  it('a socketcluster-client 20 version of the client sees the same on the migrated app', async () => {
+    // Runs after the migrated run above, on its runtime.
+    expect(realpathSync(join(dir, 'node_modules', 'socketcluster-server'))).toMatch(/socketcluster-server-20$/);
+    const lines = await observeWithModernClient(dir);
+    expect(lines).toEqual(before.lines.filter((line) => !line.startsWith('admin inspect:')));
   });
 });
