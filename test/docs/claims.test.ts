@@ -242,3 +242,19 @@ describe('docs: links', () => {
     });
   }
 });
+
+describe('README: CLI reference', () => {
+  it('documents every flag and rule the built CLI knows', async () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const cli = join(REPO, 'dist', 'src', 'cli', 'main.js');
+    const help = await exec(process.execPath, [cli, '--help'], REPO);
+    expect(help.code).toBe(0);
+    const flags = [...new Set([...help.stdout.matchAll(/(?<![\w-])(--?[a-z][\w-]*)/g)].map((m) => m[1]))];
+    expect(flags.length).toBeGreaterThan(10);
+    for (const flag of flags) expect(readme, `README lacks ${flag}`).toContain(`${flag}`);
+    const list = await exec(process.execPath, [cli, 'list'], REPO);
+    const rules = [...list.stdout.split('Rules')[1].matchAll(/^\s+([a-z-]+)\s+(error|info)\b/gm)].map((m) => m[1]);
+    expect(rules.length).toBeGreaterThan(5);
+    for (const rule of rules) expect(readme, `README lacks rule ${rule}`).toContain(`\`${rule}\``);
+  });
+});
