@@ -91,10 +91,10 @@ interface Server {
 }
 
 function startServer(dir: string): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ['server.js'], {
+  const child: ChildProcess = spawn(process.execPath, ['--require', join(__dirname, 'child-guard.cjs'), 'server.js'], {
     cwd: dir,
     env: { ...process.env, PORT: '0', AUTH_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   const stop = () =>
