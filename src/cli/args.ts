@@ -163,6 +163,7 @@ Move SocketCluster apps from sc-auth (callbacks) to ag-auth (Promises).
 Commands:
   migrate [paths...]   rewrite files in place (default path: .), and their package.json files
   check [paths...]     read-only: list every legacy sc-auth usage left; exit 1 if any
+                       (info findings alone, e.g. files on the compat engine, exit 0)
   list                 the transforms and rules, one line each
 
 Options for migrate:

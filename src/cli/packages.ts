@@ -4,7 +4,12 @@
 import path from 'node:path';
 import type { FileResult } from './process-file';
 
-export interface PackageNeeds { needsBridge: boolean; needsAgAuth: boolean }
+export interface PackageNeeds {
+  needsBridge: boolean;
+  needsAgAuth: boolean;
+  /** Files of this package the pipeline could not migrate: they may still require sc-auth. */
+  failedFiles: string[];
+}
 
 export function nearestPackage(file: string, packageDirs: ReadonlySet<string>): string | undefined {
   let dir = path.dirname(file);
@@ -19,13 +24,17 @@ export function nearestPackage(file: string, packageDirs: ReadonlySet<string>): 
 /** Maps each package.json path to what its files need. */
 export function aggregateNeeds(packageJsons: readonly string[], results: Iterable<FileResult>): Map<string, PackageNeeds> {
   const byDir = new Map<string, PackageNeeds>();
-  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false });
+  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false, failedFiles: [] });
   const dirs = new Set(byDir.keys());
   for (const r of results) {
-    if (r.status === 'failed' || (!r.needsBridge && !r.needsAgAuth)) continue;
+    if (r.status !== 'failed' && !r.needsBridge && !r.needsAgAuth) continue;
     const dir = nearestPackage(r.file, dirs);
     if (dir === undefined) continue;
     const needs = byDir.get(dir)!;
+    if (r.status === 'failed') {
+      needs.failedFiles.push(r.file);
+      continue;
+    }
     needs.needsBridge ||= r.needsBridge;
     needs.needsAgAuth ||= r.needsAgAuth;
   }

@@ -114,13 +114,19 @@ describe('migrate', () => {
 
   it('a file that fails to parse is reported with the parser message and left byte-identical; the others are migrated', () => {
     const dir = tempDir();
-    writeTree(dir, { 'broken.js': BROKEN, 'verify.js': LEGACY_VERIFY });
+    writeTree(dir, { 'broken.js': BROKEN, 'verify.js': LEGACY_VERIFY, 'package.json': PACKAGE_JSON, 'other/package.json': PACKAGE_JSON, 'other/sign.js': LEGACY_SIGN });
     const r = run(['migrate', '--json'], dir);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc.failures).toEqual([expect.objectContaining({ file: 'broken.js', name: 'ParseError', message: expect.stringMatching(/Unexpected token/) })]);
-    expect(doc.summary).toMatchObject({ failed: 1, changed: 1 });
+    expect(doc.failures).toEqual([
+      expect.objectContaining({ file: 'broken.js', name: 'ParseError', code: 'ERR_SC_AUTH_BRIDGE_PARSE', message: expect.stringMatching(/Unexpected token/) }),
+      // The package holding the broken file keeps sc-auth: its code still needs it.
+      expect.objectContaining({ file: 'package.json', name: 'SkippedPackageJson', message: expect.stringMatching(/broken\.js/) }),
+    ]);
+    expect(doc.summary).toMatchObject({ failed: 2, changed: 2, packageJsonsChanged: 1 });
     expect(read(dir, 'broken.js')).toBe(BROKEN);
+    expect(read(dir, 'package.json')).toBe(PACKAGE_JSON);
+    expect(read(dir, 'other/package.json')).not.toMatch(/"sc-auth"/);
     expect(read(dir, 'verify.js')).toMatch(/\.then\(/);
     const text = run(['migrate'], tempDirWith({ 'broken.ts': BROKEN }));
     expect(text.code).toBe(1);

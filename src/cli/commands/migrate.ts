@@ -51,9 +51,17 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
   if (s.packageJsons.length > 0) {
     const p = pipeline();
     for (const [file, needs] of aggregateNeeds(s.packageJsons, s.results)) {
+      if (needs.failedFiles.length > 0) {
+        // Dropping sc-auth from the dependencies would break the files we could not migrate.
+        failures.push({
+          file, name: 'SkippedPackageJson', code: 'ERR_SC_AUTH_BRIDGE_PACKAGE_SKIPPED',
+          message: `not updated because ${needs.failedFiles.length} file(s) of this package failed: ${needs.failedFiles.map((f) => displayPath(f, cwd)).join(', ')}`,
+        });
+        continue;
+      }
       try {
         const text = fs.readFileSync(file, 'utf8');
-        const r = p.migratePackageJson(text, file, needs);
+        const r = p.migratePackageJson(text, file, { needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth });
         const after = r.changed ? r.output : text;
         findings.push(...r.findings.map((f) => ({ ...f, file, fingerprint: fingerprintOf(lineAt(after, f.line)) })));
         if (r.changed && r.output !== text) {
