@@ -12,7 +12,7 @@ import { standalone } from './lib/run';
 
 export function asyncOptionStep(ctx: Context): void {
   const { j, root } = ctx;
-  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const call = classifyCall(ctx, p);
     if (!call || !call.kind || call.callbackIndex >= 0 || call.ambiguous) return;
     const lit = optionsLiteral(ctx, call);

@@ -15,7 +15,7 @@ import { standalone } from './lib/run';
 export function callbacksStep(ctx: Context): void {
   const { j, root } = ctx;
   const calls: EngineCall[] = [];
-  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c) calls.push(c);
   });
@@ -47,7 +47,7 @@ export function callbacksStep(ctx: Context): void {
 /** `util.promisify(engine.signToken)`, `engine.verifyToken.bind(engine)`: callers we cannot see. */
 function methodsUsedAsValues(ctx: Context): void {
   const { j, root } = ctx;
-  root.find(j.MemberExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('MemberExpression', 'OptionalMemberExpression').forEach((p: ASTPath<any>) => {
     const name = propName(p.node);
     if (name !== 'signToken' && name !== 'verifyToken') return;
     const parent = p.parent && p.parent.node;
@@ -80,7 +80,7 @@ function asyncOutOfReach(ctx: Context, call: EngineCall): boolean {
   const scope = call.path.scope && call.path.scope.lookup(arg.name);
   if (!scope) return false;
   let assigned = false;
-  ctx.j(scope.path).find(ctx.j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
     const left = unwrap(p.node.left);
     if (propName(left) === 'async' && unwrap(left.object).type === 'Identifier' && unwrap(left.object).name === arg.name) assigned = true;
   });
@@ -108,8 +108,8 @@ function convert(ctx: Context, call: EngineCall): void {
   const asyncSign = call.method === 'signToken' && !!opts && asyncProperty(opts.node)?.value === true;
   if (!asyncSign) {
     const stmt = statementPath(call.path);
-    const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg) }, stmt)
-      : statementOf({ j, root: ctx.root, written: assignedNames(cbArg) }, call.path, 0);
+    const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.calls() }, stmt)
+      : statementOf({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.calls() }, call.path, 0);
     if (reason) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
   }
 

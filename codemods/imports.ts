@@ -43,7 +43,7 @@ function setSource(ctx: Context, lit: any, value: string): void {
 /** Drop-in switch: only the module string changes (plus the one type name the bridge spells differently). */
 function toBridge(ctx: Context): void {
   const { j, root } = ctx;
-  root.find(j.Literal).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('StringLiteral', 'Literal').forEach((p: ASTPath<any>) => {
     if (!isLegacySource(p.node) || p.node.value === BRIDGE_MODULE) return;
     const parent = p.parent.node;
     const ok = /^(ImportDeclaration|ExportNamedDeclaration|ExportAllDeclaration|TSExternalModuleReference|ImportExpression)$/.test(parent.type) ||
@@ -84,7 +84,8 @@ function planAgAuth(ctx: Context): Plan {
   // A module object: every use must be `M.AuthEngine`, which becomes `M` (or `M.default` for import()).
   const rewriteModuleUses = (declPath: ASTPath<any>, name: string, dynamic: boolean) => {
     const scope = declPath.scope.lookup(name) || declPath.scope.getGlobalScope();
-    root.find(j.Identifier, { name }).forEach((p: ASTPath<any>) => {
+    ctx.nodes.of('Identifier').forEach((p: ASTPath<any>) => {
+      if (p.node.name !== name) return;
       if (p.scope && (p.scope.lookup(name) || p.scope.getGlobalScope()) !== scope) return;
       const parent = p.parent.node;
       if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
@@ -105,7 +106,7 @@ function planAgAuth(ctx: Context): Plan {
     });
   };
 
-  root.find(j.ImportDeclaration).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => {
     const src = p.node.source;
     if (!isLegacySource(src)) return;
     handled.add(src);
@@ -133,7 +134,7 @@ function planAgAuth(ctx: Context): Plan {
     }
   });
 
-  root.find(j.TSImportEqualsDeclaration as any).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('TSImportEqualsDeclaration').forEach((p: ASTPath<any>) => {
     const ref = p.node.moduleReference;
     if (!ref || ref.type !== 'TSExternalModuleReference' || !isLegacySource(ref.expression)) return;
     handled.add(ref.expression);
@@ -141,7 +142,7 @@ function planAgAuth(ctx: Context): Plan {
     edits.push(() => setSource(ctx, ref.expression, AG_MODULE));
   });
 
-  root.find(j.ExportNamedDeclaration).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('ExportNamedDeclaration').forEach((p: ASTPath<any>) => {
     const src = p.node.source;
     if (!src || !isLegacySource(src)) return;
     handled.add(src);
@@ -158,11 +159,11 @@ function planAgAuth(ctx: Context): Plan {
       setSource(ctx, src, AG_MODULE);
     });
   });
-  root.find(j.ExportAllDeclaration).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('ExportAllDeclaration').forEach((p: ASTPath<any>) => {
     if (isLegacySource(p.node.source)) fail('export * from sc-auth', p.node);
   });
 
-  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const n = p.node;
     const dynamic = isLegacyDynamicImport(n);
     if (!isLegacyRequire(n) && !dynamic) {

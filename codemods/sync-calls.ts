@@ -15,7 +15,7 @@ import { asyncCallersReason } from './lib/order';
 export function syncCallsStep(ctx: Context): void {
   const { j, root } = ctx;
   const calls: EngineCall[] = [];
-  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c && c.callbackIndex < 0 && !c.ambiguous && (c.kind === 'instance' || c.kind === 'named')) calls.push(c);
   });
@@ -29,7 +29,7 @@ export function syncCallsStep(ctx: Context): void {
     }
     const fn = nearestFunction(call.path);
     // `await` hands control back to the caller: only safe if callers await or do nothing after.
-    const awaitSafe = fn && fn.node.async && !asyncCallersReason({ j, root, written: new Set() }, fn);
+    const awaitSafe = fn && fn.node.async && !asyncCallersReason({ j, root, written: new Set(), calls: () => ctx.nodes.calls() }, fn);
     if (awaitSafe) {
       stripAsyncOption(ctx, call);
       call.path.replace(j.awaitExpression(call.path.node));

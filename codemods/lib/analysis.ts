@@ -2,7 +2,8 @@
  * Where auth engines come from. Everything here is followed by scope (a binding is the scope that
  * declares a name), never by a name alone, so a local `AuthEngine` from './auth' is not sc-auth's.
  */
-import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
+import type { ASTPath } from 'jscodeshift';
+import type { NodeIndex } from './node-index';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
 export const LEGACY_SOURCES = new Set([LEGACY_MODULE, BRIDGE_MODULE]);
@@ -94,14 +95,13 @@ export class Analysis {
   /** The file mentions sc-auth (or the bridge) in an import, require, mock or re-export. */
   importsLegacy = false;
 
-  constructor(private j: JSCodeshift, private root: Collection, private engineNames: string[]) {
+  constructor(private nodes: NodeIndex, private engineNames: string[]) {
     this.collectImports();
     this.collectEngines();
   }
 
   private collectImports(): void {
-    const { j, root } = this;
-    root.find(j.ImportDeclaration).forEach((p: ASTPath<any>) => {
+    this.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => {
       if (!isLegacySource(p.node.source)) return;
       this.importsLegacy = true;
       for (const s of p.node.specifiers || []) {
@@ -118,7 +118,7 @@ export class Analysis {
       }
     });
     // TS: import scAuth = require('sc-auth')
-    root.find(j.TSImportEqualsDeclaration as any).forEach((p: ASTPath<any>) => {
+    this.nodes.of('TSImportEqualsDeclaration').forEach((p: ASTPath<any>) => {
       const ref = p.node.moduleReference;
       if (ref && ref.type === 'TSExternalModuleReference' && isLegacySource(ref.expression)) {
         this.importsLegacy = true;
@@ -126,7 +126,7 @@ export class Analysis {
         if (ref.expression.value === BRIDGE_MODULE) this.classes.add(p.scope.lookup(p.node.id.name) || p.scope.getGlobalScope(), p.node.id.name);
       }
     });
-    root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+    this.nodes.calls().forEach((p: ASTPath<any>) => {
       const n = p.node;
       if (isLegacyRequire(n) || (n.callee.type === 'Import' && isLegacySource(n.arguments[0]))) this.importsLegacy = true;
       const callee = n.callee;
@@ -134,13 +134,13 @@ export class Analysis {
         this.importsLegacy = true;
       }
     });
-    root.find(j.ExportNamedDeclaration).forEach((p: ASTPath<any>) => {
+    this.nodes.of('ExportNamedDeclaration').forEach((p: ASTPath<any>) => {
       if (p.node.source && isLegacySource(p.node.source)) this.importsLegacy = true;
     });
-    root.find(j.ExportAllDeclaration).forEach((p: ASTPath<any>) => {
+    this.nodes.of('ExportAllDeclaration').forEach((p: ASTPath<any>) => {
       if (isLegacySource(p.node.source)) this.importsLegacy = true;
     });
-    root.find(j.VariableDeclarator).forEach((p: ASTPath<any>) => this.bindDeclarator(p));
+    this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => this.bindDeclarator(p));
   }
 
   /** `const X = <init>` / `const { AuthEngine: X } = <init>` for module and class sources. */
@@ -197,10 +197,9 @@ export class Analysis {
 
   /** Engine instances through variables, `this.x = new AuthEngine()`, and `self`/`that` aliases. */
   private collectEngines(): void {
-    const { j, root } = this;
     // Two rounds so `const a = new AuthEngine(); const b = a;` and `self.x` after `this.x` both resolve.
     for (let round = 0; round < 2; round++) {
-      root.find(j.VariableDeclarator).forEach((p: ASTPath<any>) => {
+      this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => {
         const id = p.node.id;
         const init = unwrap(p.node.init);
         if (id.type !== 'Identifier' || !init) return;
@@ -209,7 +208,7 @@ export class Analysis {
         const kind = this.engineKind(p, init);
         if (kind) this.engines.add(scope, id.name, kind);
       });
-      root.find(j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+      this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
         const left = p.node.left;
         const right = unwrap(p.node.right);
         if (left.type === 'Identifier') {
@@ -221,7 +220,7 @@ export class Analysis {
           if (name && this.engineKind(p, right)) this.thisMembers.add(name);
         }
       });
-      root.find(j.ClassProperty).forEach((p: ASTPath<any>) => {
+      this.nodes.of('ClassProperty', 'PropertyDefinition').forEach((p: ASTPath<any>) => {
         const name = p.node.key && p.node.key.name;
         if (name && p.node.value && this.engineKind(p, unwrap(p.node.value))) this.thisMembers.add(name);
       });

@@ -77,11 +77,15 @@ export function classifyCall(ctx: Context, path: ASTPath<any>): EngineCall | nul
 }
 
 /** The options object literal of a call, following `const opts = {...}` in the same scope used only there. */
-export function optionsLiteral(ctx: Context, call: EngineCall): { node: any; viaVariable: boolean; single: boolean } | null {
+export function optionsLiteral(ctx: Context, call: EngineCall): { node: any; viaVariable: boolean; single: boolean; replace: (n: any) => void } | null {
   if (call.optionsIndex < 0) return null;
   const arg = unwrap(call.path.node.arguments[call.optionsIndex]);
   if (!arg) return null;
-  if (arg.type === 'ObjectExpression') return { node: arg, viaVariable: false, single: true };
+  if (arg.type === 'ObjectExpression') {
+    const args = call.path.node.arguments;
+    const at = call.optionsIndex;
+    return { node: arg, viaVariable: false, single: true, replace: (n: any) => { args[at] = n; } };
+  }
   if (arg.type !== 'Identifier') return null;
   const scope = call.path.scope && call.path.scope.lookup(arg.name);
   if (!scope) return null;
@@ -92,14 +96,15 @@ export function optionsLiteral(ctx: Context, call: EngineCall): { node: any; via
   if (!init || init.type !== 'ObjectExpression') return null;
   // Used only here (and nowhere reassigned or mutated): count references in its scope.
   let refs = 0;
-  ctx.j(scope.path).find(ctx.j.Identifier, { name: arg.name }).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('Identifier').forEach((p: ASTPath<any>) => {
+    if (p.node.name !== arg.name) return;
     const parent = p.parent && p.parent.node;
     if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
     if (parent && (parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && !parent.computed && parent.value !== p.node) return;
     if (p.scope && p.scope.lookup(arg.name) !== scope) return;
     refs++;
   });
-  return { node: init, viaVariable: true, single: refs === 2 };
+  return { node: init, viaVariable: true, single: refs === 2, replace: (n: any) => { declarator.init = n; } };
 }
 
 /** The `async` property of an options literal, and whether the literal hides more (spread). */
@@ -146,7 +151,7 @@ export function stripAsyncOption(ctx: Context, call: EngineCall): 'removed' | 'n
   // recast would reprint an edited object on several lines; cut the property out of the source text instead
   const marker = `__scAuthBridgeKeep${ctx.placeholders.size}__`;
   ctx.placeholders.set(marker, text);
-  replaceNode(ctx, lit.node, ctx.j.identifier(marker));
+  lit.replace(ctx.j.identifier(marker));
   return 'removed';
 }
 
@@ -165,7 +170,3 @@ function textWithout(ctx: Context, obj: any, prop: any): string | undefined {
   return text.includes('\n') && ctx.source.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
 }
 
-/** Replaces `node` wherever it sits in the AST (it was found by value, not by path). */
-function replaceNode(ctx: Context, node: any, replacement: any): void {
-  ctx.root.find(ctx.j.ObjectExpression).filter((p: any) => p.node === node).forEach((p: any) => { p.replace(replacement); });
-}

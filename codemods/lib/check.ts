@@ -9,7 +9,7 @@ import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
 function engineCalls(ctx: Context): EngineCall[] {
   const out: EngineCall[] = [];
-  ctx.root.find(ctx.j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c) out.push(c);
   });
@@ -24,7 +24,7 @@ export function leftoversNeedBridge(ctx: Context): boolean {
     if ((call.kind === 'instance') && syncMode(ctx, call) !== 'promise') return true;
   }
   let sync = false;
-  ctx.root.find(ctx.j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const name = propName(p.node.callee);
     if ((name === 'signTokenSync' || name === 'verifyTokenSync') && ctx.analysis.engineKind(p, p.node.callee.object)) sync = true;
   });
@@ -38,14 +38,14 @@ export function checkStep(ctx: Context): void {
     if (lit.value === LEGACY_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
     else if (lit.value === BRIDGE_MODULE) report(ctx, p, 'bridge-import', "imports the compat engine 'sc-auth-bridge'", lit);
   };
-  root.find(j.ImportDeclaration).forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
-  root.find(j.ExportNamedDeclaration).forEach((p: ASTPath<any>) => { if (p.node.source && isLegacySource(p.node.source)) importSite(p, p.node.source); });
-  root.find(j.ExportAllDeclaration).forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
-  root.find(j.TSImportEqualsDeclaration as any).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
+  ctx.nodes.of('ExportNamedDeclaration').forEach((p: ASTPath<any>) => { if (p.node.source && isLegacySource(p.node.source)) importSite(p, p.node.source); });
+  ctx.nodes.of('ExportAllDeclaration').forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
+  ctx.nodes.of('TSImportEqualsDeclaration').forEach((p: ASTPath<any>) => {
     const ref = p.node.moduleReference;
     if (ref && ref.expression && isLegacySource(ref.expression)) importSite(p, ref.expression);
   });
-  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const n = p.node;
     if (isLegacyRequire(n)) importSite(p, n.arguments[0]);
     else if (isLegacyDynamicImport(n)) importSite(p, n.type === 'ImportExpression' ? n.source : n.arguments[0]);

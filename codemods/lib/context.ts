@@ -1,6 +1,7 @@
 /** Per-file state shared by the transforms of one run: the AST, findings, and what the file now needs. */
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 import { Analysis } from './analysis';
+import { NodeIndex } from './node-index';
 import { type Finding, IGNORE_MARK, type RuleId, RULE_SEVERITY, TODO_PREFIX, type Target } from './types';
 
 export interface Context {
@@ -12,6 +13,8 @@ export interface Context {
   engineNames: string[];
   findings: Finding[];
   analysis: Analysis;
+  /** All node paths by type; reset before each step. */
+  nodes: NodeIndex;
   /** Something in the file is left for the compat engine (callback call, *Sync call, dual-mode code). */
   needsBridge: boolean;
   /** Import rewrites happened and the file now imports ag-auth. */
@@ -27,12 +30,14 @@ export interface Context {
 export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,
   opts: { target?: Target; engineNames?: string[] } = {}): Context {
   const engineNames = opts.engineNames ?? [];
+  const nodes = new NodeIndex(j, root);
   return {
     j, root, file, source,
     target: opts.target ?? 'ag-auth',
     engineNames,
     findings: [],
-    analysis: new Analysis(j, root, engineNames),
+    analysis: new Analysis(nodes, engineNames),
+    nodes,
     needsBridge: false,
     importsAgAuth: false,
     importsBridge: false,

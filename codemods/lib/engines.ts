@@ -15,19 +15,18 @@ const METHOD_NAMES = new Set(['signToken', 'verifyToken']);
 
 /** Expressions given to SocketCluster as its auth engine. */
 function engineArguments(ctx: Context): ASTPath<any>[] {
-  const { j, root } = ctx;
   const out: ASTPath<any>[] = [];
-  root.find(j.CallExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     if (propName(p.node.callee) === 'setAuthEngine' && p.node.arguments.length >= 1) out.push(p.get('arguments', 0));
   });
-  root.find(j.ObjectExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('ObjectExpression').forEach((p: ASTPath<any>) => {
     p.get('properties').each((pp: any) => {
       const prop = pp.node;
       if ((prop.type === 'ObjectProperty' || prop.type === 'Property') && !prop.computed &&
         (prop.key.name ?? prop.key.value) === 'authEngine') out.push(pp.get('value'));
     });
   });
-  root.find(j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
     if (propName(p.node.left) === 'authEngine') out.push(p.get('right'));
   });
   return out;
@@ -66,7 +65,7 @@ function declOf(ctx: Context, path: ASTPath<any>, name: string, depth: number): 
 /** `Name.prototype.signToken = function (...) {}` assignments. */
 function prototypeOf(ctx: Context, name: string): any[] {
   const out: any[] = [];
-  ctx.root.find(ctx.j.AssignmentExpression).forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
     const left = p.node.left;
     if (left.type === 'MemberExpression' && METHOD_NAMES.has(propName(left) || '') && propName(left.object) === 'prototype' &&
       unwrap(left.object.object).type === 'Identifier' && unwrap(left.object.object).name === name) out.push({ protoAssignment: p });
@@ -95,9 +94,7 @@ function methodsOf(ctx: Context, def: any): EngineMethod[] {
 }
 
 function findPath(ctx: Context, node: any): ASTPath<any> | null {
-  let found: ASTPath<any> | null = null;
-  ctx.root.find(ctx.j.Node).filter((p: ASTPath<any>) => p.node === node).forEach((p: ASTPath<any>) => { found = p; });
-  return found;
+  return ctx.nodes.pathOf(node) ?? null;
 }
 
 /** The callback parameter is called, or handed on as the last argument of another call. */

@@ -20,6 +20,8 @@ export interface OrderQuery {
   root: Collection;
   /** Identifiers the callback assigns: a later `return x` reads them. */
   written: Set<string>;
+  /** Every call in the file (from the step's node index). */
+  calls: () => ASTPath<any>[];
 }
 
 /** null when nothing observable runs between the call and its callback; else why not. */
@@ -109,7 +111,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
     if (invoker && /^(on|once|addListener|prependListener|prependOnceListener)$/.test(invoker) && owner.arguments[0] && /Literal$/.test(owner.arguments[0].type)) {
       const event = owner.arguments[0].value;
       let reason: string | null = null;
-      q.root.find(q.j.CallExpression).forEach((c: ASTPath<any>) => {
+      q.calls().forEach((c: ASTPath<any>) => {
         if (reason || propName(c.node.callee) !== 'emit') return;
         const first = c.node.arguments[0];
         if (!first || !/Literal$/.test(first.type) || first.value !== event) return;
@@ -125,7 +127,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
   // A named function: every call in this file must itself be in tail position.
   const name = functionName(fnPath);
   if (!name) return null;
-  const callers = q.root.find(q.j.CallExpression).filter((c: ASTPath<any>) => {
+  const callers = q.calls().filter((c: ASTPath<any>) => {
     const callee = c.node.callee;
     return (callee.type === 'Identifier' && callee.name === name) || propName(callee) === name;
   });
@@ -182,7 +184,7 @@ export function asyncCallersReason(q: OrderQuery, fnPath: ASTPath<any>): string 
     return null;
   }
   let reason: string | null = null;
-  q.root.find(q.j.CallExpression).forEach((c: ASTPath<any>) => {
+  q.calls().forEach((c: ASTPath<any>) => {
     if (reason) return;
     const callee = c.node.callee;
     if (!((callee.type === 'Identifier' && callee.name === name) || propName(callee) === name)) return;

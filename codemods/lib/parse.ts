@@ -73,6 +73,20 @@ function makeParser(name: ParserName) {
 }
 
 const cache = new Map<ParserName, JSCodeshift>();
+const plain = new Map<ParserName, { parse(code: string): any }>();
+
+/** Syntax check only (no recast shadow tree): used to prove printed output parses again. */
+export function assertParses(source: string, filePath: string): void {
+  const name = parserFor(filePath);
+  let parser = plain.get(name);
+  if (!parser) plain.set(name, (parser = makeParser(name)));
+  try {
+    parser.parse(source);
+  } catch (err: any) {
+    const loc = err && err.loc ? err.loc : undefined;
+    throw new ParseError(String(err && err.message ? err.message : err), filePath, loc?.line, loc?.column);
+  }
+}
 
 /** jscodeshift bound to our parser for this file type. */
 export function jFor(filePath: string): JSCodeshift {

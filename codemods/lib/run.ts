@@ -1,7 +1,7 @@
 /** Runs transform steps on one parsed file; shared by the pipeline and the standalone transforms. */
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { type Context, createContext } from './context';
-import { parseSource, ParseError } from './parse';
+import { assertParses, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
 import type { Finding, Target } from './types';
 
@@ -22,6 +22,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   const ctx = createContext(j, root, file, source, opts);
   for (const [name, step] of steps) {
     ctx.transform = name;
+    ctx.nodes.reset();
     step(ctx);
   }
   let output = source;
@@ -32,7 +33,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
     else {
       // Never hand back text that does not parse: that would be a half-migrated file.
       try {
-        parseSource(output, file);
+        assertParses(output, file);
       } catch (err) {
         const e = err as ParseError;
         throw new ParseError(`internal: the migrated output of ${file} does not parse (${e.message}); file left unchanged`, file, e.line, e.column);
