@@ -85,9 +85,13 @@ export interface Exec {
   stderr: string;
 }
 
+/** Node preload that ends a snippet's process when the test process goes away (see the file). */
+export const CHILD_GUARD = join(REPO, 'test', 'legacy-app', 'child-guard.cjs');
+
 export function exec(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Exec> {
+  const guarded = cmd === process.execPath;
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, {
+    const child = spawn(cmd, guarded ? ['--require', CHILD_GUARD, ...args] : args, {
       cwd,
       env: {
         ...process.env,
@@ -101,7 +105,7 @@ export function exec(cmd: string, args: string[], cwd: string, env: Record<strin
         GIT_COMMITTER_EMAIL: 'docs@example.invalid',
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [guarded ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
