@@ -4,6 +4,8 @@ import type { Context } from './context';
 import { type EngineKind, isFunctionNode, propName, unwrap } from './analysis';
 
 export const METHODS = new Set(['signToken', 'verifyToken']);
+/** Stand-in identifiers for edited option literals, replaced by their text after printing. */
+export const PLACEHOLDER_PREFIX = '__scAuthBridgeKeep';
 const CALLBACK_NAME = /^(cb|callback|done|next|fn|cb\w*|callback\w*|done\w*|on[A-Z]\w*|respond|res(olve)?|reply)$/;
 
 export interface EngineCall {
@@ -64,7 +66,9 @@ export function classifyCall(ctx: Context, path: ASTPath<any>): EngineCall | nul
   } else if (args.length === 3) {
     const last = unwrap(args[2]);
     if (isFunctionValue(last)) { callbackIndex = 2; optionsIndex = -1; }
-    else if (last.type === 'Identifier') {
+    else if (last.type === 'Identifier' && last.name.startsWith(PLACEHOLDER_PREFIX)) {
+      // an options literal this run already edited (see stripAsyncOption)
+    } else if (last.type === 'Identifier') {
       const isFn = identifierIsFunction(path, last.name);
       if (isFn === true) { callbackIndex = 2; optionsIndex = -1; }
       else if (isFn === undefined && /^(options|opts|.*Options|.*Opts|config|.*Config)$/.test(last.name) === false) ambiguous = true;
@@ -149,7 +153,7 @@ export function stripAsyncOption(ctx: Context, call: EngineCall): 'removed' | 'n
     return 'removed';
   }
   // recast would reprint an edited object on several lines; cut the property out of the source text instead
-  const marker = `__scAuthBridgeKeep${ctx.placeholders.size}__`;
+  const marker = `${PLACEHOLDER_PREFIX}${ctx.placeholders.size}__`;
   ctx.placeholders.set(marker, text);
   lit.replace(ctx.j.identifier(marker));
   return 'removed';

@@ -34,9 +34,9 @@ export class NodeIndex {
   /** Paths of nodes of these types, in document order per type. */
   of(...types: string[]): ASTPath<any>[] {
     if (!this.groups) this.build();
-    if (types.length === 1) return this.groups!.get(types[0]) ?? [];
+    // A step may have replaced a node in place (call -> await call): skip paths that changed type.
     const out: ASTPath<any>[] = [];
-    for (const t of types) out.push(...(this.groups!.get(t) ?? []));
+    for (const t of types) for (const p of this.groups!.get(t) ?? []) if (p.node && p.node.type === t) out.push(p);
     if (types.length > 1) out.sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0));
     return out;
   }
