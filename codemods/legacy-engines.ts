@@ -9,6 +9,8 @@ import { findEngineDefs } from './lib/engines';
 import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
 import { parserFor } from './lib/parse';
+import { detectStyle } from './lib/print';
+import { STATEMENT_PLACEHOLDER } from './lib/calls';
 
 export function legacyEnginesStep(ctx: Context): void {
   const { j } = ctx;
@@ -29,18 +31,26 @@ export function legacyEnginesStep(ctx: Context): void {
     const resolveName = free(fn.body, 'resolve');
     const rejectName = free(fn.body, 'reject');
     const ts = parserFor(ctx.file) !== 'babel';
-    // In TypeScript the settle function's parameters need types under `strict`.
-    const param = (name: string) => {
-      const id: any = j.identifier(name);
-      if (ts) id.typeAnnotation = j.tsTypeAnnotation(j.tsAnyKeyword());
-      if (ts && name === 'value') id.optional = true;
-      return id;
-    };
-    const settle = j.variableDeclaration('const', [j.variableDeclarator(j.identifier(cbName),
-      j.arrowFunctionExpression([param('err'), param('value')],
-        j.conditionalExpression(j.identifier('err'),
-          j.callExpression(j.identifier(rejectName), [j.identifier('err')]),
-          j.callExpression(j.identifier(resolveName), [j.identifier('value')]))))]);
+    const style = detectStyle(ctx.source);
+    const q = style.quote === 'double' ? '"' : "'";
+    const unit = /^( +|\t)\S/m.exec(ctx.source)?.[1] ?? '  ';
+    const params = ts ? '(err: any, value?: any)' : '(err, value)';
+    // socketcluster-server 15+ authenticates on ANY resolved value, where SocketCluster 14 treated
+    // a falsy token as "not authenticated": a verify that calls back without a token rejects, with
+    // the error jsonwebtoken gives for a missing token (the server maps errors by name).
+    const text = method.name === 'verifyToken'
+      ? [
+        `const ${cbName} = ${params} => {`,
+        `${unit}if (err) ${rejectName}(err);`,
+        `${unit}// sc-auth-bridge: server 15+ treats any resolved value as authenticated, so no token rejects`,
+        `${unit}else if (!value) ${rejectName}(Object.assign(new Error(${q}jwt must be provided${q}), { name: ${q}JsonWebTokenError${q} }));`,
+        `${unit}else ${resolveName}(value);`,
+        '};',
+      ].join('\n')
+      : `const ${cbName} = ${params} => (err ? ${rejectName}(err) : ${resolveName}(value));`;
+    const marker = `${STATEMENT_PLACEHOLDER}${ctx.placeholders.size}__`;
+    ctx.placeholders.set(marker, text);
+    const settle = j.expressionStatement(j.identifier(marker));
     const body = fn.body.type === 'BlockStatement' ? fn.body.body : [j.expressionStatement(fn.body)];
     const executor = j.arrowFunctionExpression([j.identifier(resolveName), j.identifier(rejectName)], j.blockStatement([settle, ...body]));
     fn.params = fn.params.slice(0, 3);

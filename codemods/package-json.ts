@@ -60,7 +60,10 @@ export function migratePackageJson(text: string, filePath: string,
     const deps = pkg[section];
     if (!deps || typeof deps !== 'object') continue;
     if (LEGACY_MODULE in deps) {
-      pkg[section] = renameKey(pkg[section], LEGACY_MODULE, 'ag-auth', AG_VERSION_RANGE);
+      // A package whose files only need the compat engine gets it in sc-auth's place, not an unused ag-auth.
+      pkg[section] = opts.needsBridge && !opts.needsAgAuth
+        ? renameKey(pkg[section], LEGACY_MODULE, BRIDGE_MODULE, bridgeRange())
+        : renameKey(pkg[section], LEGACY_MODULE, 'ag-auth', AG_VERSION_RANGE);
       legacySection = legacySection ?? section;
       changed = true;
     }

@@ -47,7 +47,8 @@ export function mightBeRelevant(source: string): boolean {
 export function migrateSource(source: string, filePath: string, options: PipelineOptions = {}): PipelineResult {
   if (!mightBeRelevant(source)) return { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };
   // --target bridge is the first, zero-risk step of a staged migration: only the imports move.
-  const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports') : PIPELINE_STEPS;
+  // sc-auth 6 sync calls still move to *Sync there: the bridge without a callback returns a Promise.
+  const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS;
   const r = runSteps(source, filePath, steps as Array<[string, Step]>, options);
   return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth };
 }

@@ -29,7 +29,7 @@ export function syncCallsStep(ctx: Context): void {
     }
     const fn = nearestFunction(call.path);
     // `await` hands control back to the caller: only safe if callers await or do nothing after.
-    const awaitSafe = fn && fn.node.async && !asyncCallersReason({ j, root, written: new Set(), calls: () => ctx.nodes.calls() }, fn);
+    const awaitSafe = ctx.target !== 'bridge' && fn && fn.node.async && !asyncCallersReason({ j, root, written: new Set(), calls: () => ctx.nodes.calls() }, fn);
     if (awaitSafe) {
       stripAsyncOption(ctx, call);
       call.path.replace(j.awaitExpression(call.path.node));

@@ -6,6 +6,8 @@ import { type EngineKind, isFunctionNode, propName, unwrap } from './analysis';
 export const METHODS = new Set(['signToken', 'verifyToken']);
 /** Stand-in identifiers for edited option literals, replaced by their text after printing. */
 export const PLACEHOLDER_PREFIX = '__scAuthBridgeKeep';
+/** The same for whole statements (`marker;` on its own line). */
+export const STATEMENT_PLACEHOLDER = '__scAuthBridgeStmt';
 const CALLBACK_NAME = /^(cb|callback|done|next|fn|cb\w*|callback\w*|done\w*|on[A-Z]\w*|respond|res(olve)?|reply)$/;
 
 export interface EngineCall {

@@ -4,8 +4,23 @@ import { type Context, createContext } from './context';
 import { assertParses, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
 import type { Finding, Target } from './types';
+import { STATEMENT_PLACEHOLDER } from './calls';
 
 export type Step = (ctx: Context) => void;
+
+/**
+ * Text written by hand instead of by recast (which prints new objects on several lines): a marker
+ * identifier in the tree, swapped for the text after printing. A multi-line text replacing a
+ * statement (`marker;`) takes the marker line's indentation.
+ */
+function substitutePlaceholders(output: string, placeholders: Map<string, string>, eol: string): string {
+  for (const [marker, text] of placeholders) {
+    if (!marker.startsWith(STATEMENT_PLACEHOLDER)) { output = output.split(marker).join(text); continue; }
+    output = output.replace(new RegExp(`^([ \\t]*)${marker};?`, 'm'), (_m, indent: string) =>
+      text.split('\n').map((line, i) => (i === 0 ? indent + line : line ? indent + line : line)).join(eol));
+  }
+  return output;
+}
 
 export interface RunResult {
   output: string;
@@ -28,7 +43,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   let output = source;
   if (ctx.changed) {
     output = print(root, detectStyle(source));
-    for (const [marker, text] of ctx.placeholders) output = output.split(marker).join(text);
+    output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
     if (output === source) ctx.changed = false;
     else {
       // Never hand back text that does not parse: that would be a half-migrated file.
