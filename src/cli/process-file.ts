@@ -68,13 +68,12 @@ export function processSource(file: string, source: string, opts: ProcessOptions
     }
     const r = p.migrateSource(source, file, pipelineOptions);
     const changed = r.changed && r.output !== source;
-    const after = changed ? r.output : source;
     return {
       file,
       status: changed ? 'changed' : 'unchanged',
       output: changed ? r.output : undefined,
-      // Migrate findings point into the migrated text (TODO comments shift lines).
-      findings: withFingerprints(r.findings, after, file),
+      // The pipeline's lines refer to the source it was given.
+      findings: withFingerprints(r.findings, source, file),
       needsBridge: r.needsBridge,
       needsAgAuth: r.needsAgAuth,
     };

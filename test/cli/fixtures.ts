@@ -65,3 +65,15 @@ export const CUSTOM_RECEIVER = `module.exports = function (tokens, signed, key, 
   });
 };
 `;
+
+/** A statement after the call ran after sc-auth's synchronous callback: needs a human. */
+export const NEEDS_REVIEW = `const { AuthEngine } = require('sc-auth');
+const engine = new AuthEngine();
+function issue(user, key, done) {
+  engine.signToken({ sub: user.id }, key, {}, function (err, token) {
+    done(err, token);
+  });
+  console.log('issued');
+}
+issue({ id: 1 }, 'k', () => {});
+`;

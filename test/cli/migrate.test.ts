@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, git, gitInitCommit, read, run, tempDir, writeTree } from './helpers';
-import { BROKEN, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, ORDINARY, PACKAGE_JSON } from './fixtures';
+import { BROKEN, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, NEEDS_REVIEW, ORDINARY, PACKAGE_JSON } from './fixtures';
 
 afterAll(cleanup);
 
@@ -101,6 +101,27 @@ describe('migrate', () => {
     expect(out).toMatch(/require\('sc-auth-bridge'\)/);
     expect(out).toContain("engine.verifyToken(signed, key, {}, (err, decoded) => {");
     expect(out.split('\n').slice(1)).toEqual(LEGACY_VERIFY.split('\n').slice(1));
+  });
+
+  it('reports what needs a human in every format, and still exits 0 (--target ag-auth given explicitly)', () => {
+    const files = { 'review.js': NEEDS_REVIEW };
+    const text = run(['migrate', '--target', 'ag-auth', '--dry'], tempDirWith(files));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^review\.js:4:3 {2}manual-review {2}\S/m);
+    expect(text.stderr).toMatch(/[1-9]\d* manual findings/);
+
+    const gh = run(['migrate', '--format', 'github', '--dry'], tempDirWith(files));
+    expect(gh.code).toBe(0);
+    expect(gh.stdout).toMatch(/^::error file=review\.js,line=4,col=3,title=sc-auth-bridge manual-review::\S/m);
+
+    const dir = tempDirWith(files);
+    const sarif = run(['migrate', '--format', 'sarif', '--dry'], dir);
+    expect(sarif.code).toBe(0);
+    const log = JSON.parse(sarif.stdout);
+    expect(log.version).toBe('2.1.0');
+    const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'manual-review');
+    const line = result.locations[0].physicalLocation.region.startLine;
+    expect(read(dir, 'review.js').split('\n')[line - 1]).toMatch(/engine\.signToken\(/);
   });
 
   it('keeps CRLF line endings', () => {
