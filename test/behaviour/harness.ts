@@ -58,8 +58,28 @@ export function loadScripts(): Script[] {
     });
 }
 
-/** A directory with the script, the fixtures' lib/ and the chosen node_modules symlinks. */
-export function makeRunDir(name: string, source: string, legacy: LegacyPackage | null): string {
+/** Helper modules the scripts require from ./lib (relative paths, posix separators). */
+export function libFiles(): string[] {
+  const lib = path.join(FIXTURES, 'lib');
+  if (!fs.existsSync(lib)) return [];
+  return fs
+    .readdirSync(lib)
+    .filter((f) => /\.(c|m)?js$/.test(f))
+    .sort()
+    .map((f) => `lib/${f}`);
+}
+
+/**
+ * A directory with the script, the fixtures' lib/ and the chosen node_modules symlinks.
+ * `libOverrides` replaces lib files (relative path -> source): the migrated run gets the migrated
+ * lib, as `sc-auth-bridge migrate` over the whole tree would produce.
+ */
+export function makeRunDir(
+  name: string,
+  source: string,
+  legacy: LegacyPackage | null,
+  libOverrides: Record<string, string> = {},
+): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-auth-bridge-behaviour-'));
   const nm = path.join(dir, 'node_modules');
   fs.mkdirSync(nm);
@@ -75,6 +95,7 @@ export function makeRunDir(name: string, source: string, legacy: LegacyPackage |
   }
   const lib = path.join(FIXTURES, 'lib');
   if (fs.existsSync(lib)) fs.cpSync(lib, path.join(dir, 'lib'), { recursive: true });
+  for (const [rel, text] of Object.entries(libOverrides)) fs.writeFileSync(path.join(dir, rel), text);
   fs.writeFileSync(path.join(dir, name), source);
   return dir;
 }
