@@ -172,7 +172,24 @@ export class AuthEngine {
         process.nextTick(callback, null, signedToken);
         return;
       }
-      jwtSign(token, jwtKey, jwtOptions, once(callback));
+      let returned = false;
+      const guarded = once((err, value) => {
+        if (!returned) {
+          callback(err, value); // bad input: called back synchronously, an exception reaches the caller
+          return;
+        }
+        try {
+          callback(err, value);
+        } catch (thrown) {
+          // jws runs the later-tick call-back inside a try and hands what it throws back to the
+          // (once-guarded) callback: sc-auth 5 silently lost it. Surface it as an uncaught exception.
+          process.nextTick(() => {
+            throw thrown;
+          });
+        }
+      });
+      jwtSign(token, jwtKey, jwtOptions, guarded);
+      returned = true;
       return;
     }
     let signedToken: string;
