@@ -124,7 +124,7 @@ function convert(ctx: Context, call: EngineCall): void {
   let replacement: any = j.callExpression(j.memberExpression(promiseCall, j.identifier(handlers.method)), handlers.args);
   for (const next of handlers.chain) replacement = j.callExpression(j.memberExpression(replacement, j.identifier('then')), [next]);
   call.path.replace(replacement);
-  ctx.changed = true;
+  ctx.changed = true; ctx.version++;
 }
 
 /** Only a statement or a tail `return` may change from returning undefined to returning a Promise. */

@@ -26,7 +26,7 @@ export function importsStep(ctx: Context): void {
   }
   for (const edit of plan.edits) edit();
   ctx.importsAgAuth = true;
-  ctx.changed = true;
+  ctx.changed = true; ctx.version++;
 }
 
 function setSource(ctx: Context, lit: any, value: string): void {
@@ -37,7 +37,7 @@ function setSource(ctx: Context, lit: any, value: string): void {
   lit.value = value;
   if (lit.extra) lit.extra = { ...lit.extra, raw: `${q}${value}${q}`, rawValue: value };
   if ('raw' in lit) lit.raw = `${q}${value}${q}`;
-  ctx.changed = true;
+  ctx.changed = true; ctx.version++;
 }
 
 /** Drop-in switch: only the module string changes (plus the one type name the bridge spells differently). */
@@ -55,7 +55,7 @@ function toBridge(ctx: Context): void {
       for (const s of parent.specifiers || []) {
         if (s.type === 'ImportSpecifier' && (s.imported.name ?? s.imported.value) === 'SCAuthEngine') {
           s.imported = j.identifier('AuthEngine');
-          ctx.changed = true;
+          ctx.changed = true; ctx.version++;
         }
       }
     }

@@ -55,7 +55,7 @@ export function legacyEnginesStep(ctx: Context): void {
     const executor = j.arrowFunctionExpression([j.identifier(resolveName), j.identifier(rejectName)], j.blockStatement([settle, ...body]));
     fn.params = fn.params.slice(0, 3);
     fn.body = j.blockStatement([j.returnStatement(j.newExpression(j.identifier('Promise'), [executor]))]);
-    ctx.changed = true;
+    ctx.changed = true; ctx.version++;
   }
 }
 

@@ -45,7 +45,11 @@ export function mightBeRelevant(source: string): boolean {
 }
 
 export function migrateSource(source: string, filePath: string, options: PipelineOptions = {}): PipelineResult {
-  if (!mightBeRelevant(source)) return { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };
+  const unchanged = { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };
+  if (!mightBeRelevant(source)) return unchanged;
+  // Most files that pass the text filter are look-alikes: a read-only scan (no recast) decides
+  // whether the full, printing run is needed at all.
+  if (checkSource(source, filePath, options).length === 0) return unchanged;
   // --target bridge is the first, zero-risk step of a staged migration: only the imports move.
   // sc-auth 6 sync calls still move to *Sync there: the bridge without a callback returns a Promise.
   const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS;
@@ -55,5 +59,5 @@ export function migrateSource(source: string, filePath: string, options: Pipelin
 
 export function checkSource(source: string, filePath: string, options: PipelineOptions = {}): Finding[] {
   if (!mightBeRelevant(source)) return [];
-  return runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], options).findings;
+  return runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], { ...options, readOnly: true }).findings;
 }

@@ -37,7 +37,7 @@ export function syncCallsStep(ctx: Context): void {
       call.path.node.callee.property = j.identifier(`${call.method}Sync`);
       ctx.needsBridge = true;
     }
-    ctx.changed = true;
+    ctx.changed = true; ctx.version++;
   }
 }
 

@@ -142,7 +142,7 @@ export function stripAsyncOption(ctx: Context, call: EngineCall): 'removed' | 'n
   if (lit.viaVariable && !lit.single) return 'unknown';
   const props: any[] = lit.node.properties;
   const rest = props.filter((p: any) => p !== found.prop);
-  ctx.changed = true;
+  ctx.changed = true; ctx.version++;
   // `{ async: false }` alone becomes `{}`: drop it when it is the last argument of the call.
   const args = call.path.node.arguments;
   if (!lit.viaVariable && rest.length === 0 && call.optionsIndex === args.length - 1) {

@@ -69,6 +69,15 @@ export function checkStep(ctx: Context): void {
     const a = opts && asyncProperty(opts.node);
     if (a && call.method === 'signToken') report(ctx, call.path, 'async-option', "'async' in signToken() options: ag-auth rejects it (\"async\" is not allowed in \"options\")", a.prop);
   }
+  ctx.nodes.of('MemberExpression', 'OptionalMemberExpression').forEach((p: ASTPath<any>) => {
+    const name = propName(p.node);
+    if (name !== 'signToken' && name !== 'verifyToken') return;
+    const parent = p.parent && p.parent.node;
+    if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;
+    if (parent && parent.type === 'AssignmentExpression' && parent.left === p.node) return;
+    if (!ctx.analysis.engineKind(p, p.node.object)) return;
+    report(ctx, p, 'manual-review', `${name} is used as a value (bound, promisified or stored): its callers pass callbacks`);
+  });
   for (const engine of findCallbackEngines(ctx)) {
     report(ctx, engine.path, 'callback-engine', `${engine.label} takes a callback; socketcluster-server 15+ awaits a Promise`, engine.path.node);
   }

@@ -21,6 +21,8 @@ export interface Context {
   importsAgAuth: boolean;
   importsBridge: boolean;
   changed: boolean;
+  /** Bumped on every edit: the node index is rebuilt only when the tree changed. */
+  version: number;
   /** Which transform is running (for messages). */
   transform: string;
   /** Marker identifier -> source text, substituted after printing (keeps edited literals as written). */
@@ -42,6 +44,7 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     importsAgAuth: false,
     importsBridge: false,
     changed: false,
+    version: 0,
     transform: '',
     placeholders: new Map(),
   };
@@ -100,5 +103,5 @@ export function leaveForReview(ctx: Context, path: ASTPath<any>, message: string
   if (has) return;
   const comment = ctx.j.commentLine(` ${TODO_PREFIX} ${message}`, true, false);
   node.comments = [...(node.comments || []), comment];
-  ctx.changed = true;
+  ctx.changed = true; ctx.version++;
 }

@@ -44,7 +44,7 @@ function pluginsFor(name: ParserName): any[] {
 }
 
 /** A jscodeshift-compatible parser object. Module first, then script (old sloppy-mode CommonJS). */
-function makeParser(name: ParserName) {
+function makeParser(name: ParserName, tokens = true) {
   const plugins = pluginsFor(name);
   const base = {
     allowImportExportEverywhere: true,
@@ -54,7 +54,7 @@ function makeParser(name: ParserName) {
     allowUndeclaredExports: true,
     errorRecovery: false,
     startLine: 1,
-    tokens: true,
+    tokens,
     plugins,
   };
   return {
@@ -75,11 +75,28 @@ function makeParser(name: ParserName) {
 const cache = new Map<ParserName, JSCodeshift>();
 const plain = new Map<ParserName, { parse(code: string): any }>();
 
+/**
+ * A read-only parse for `check`: the same grammar, without recast's token copy and shadow tree
+ * (about half the cost). Such a tree must never be printed.
+ */
+export function parsePlain(source: string, filePath: string): { j: JSCodeshift; root: Collection } {
+  const name = parserFor(filePath);
+  let parser = plain.get(name);
+  if (!parser) plain.set(name, (parser = makeParser(name, false)));
+  const j = jFor(filePath);
+  try {
+    return { j, root: j(parser.parse(source)) };
+  } catch (err: any) {
+    const loc = err && err.loc ? err.loc : undefined;
+    throw new ParseError(String(err && err.message ? err.message : err), filePath, loc?.line, loc?.column);
+  }
+}
+
 /** Syntax check only (no recast shadow tree): used to prove printed output parses again. */
 export function assertParses(source: string, filePath: string): void {
   const name = parserFor(filePath);
   let parser = plain.get(name);
-  if (!parser) plain.set(name, (parser = makeParser(name)));
+  if (!parser) plain.set(name, (parser = makeParser(name, false)));
   try {
     parser.parse(source);
   } catch (err: any) {

@@ -1,7 +1,7 @@
 /** Runs transform steps on one parsed file; shared by the pipeline and the standalone transforms. */
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { type Context, createContext } from './context';
-import { assertParses, parseSource, ParseError } from './parse';
+import { assertParses, parsePlain, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
 import type { Finding, Target } from './types';
 import { STATEMENT_PLACEHOLDER } from './calls';
@@ -32,15 +32,17 @@ export interface RunResult {
 }
 
 export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
-  opts: { target?: Target; engineNames?: string[] } = {}): RunResult {
-  const { j, root } = parseSource(source, file);
+  opts: { target?: Target; engineNames?: string[]; readOnly?: boolean } = {}): RunResult {
+  const { j, root } = opts.readOnly ? parsePlain(source, file) : parseSource(source, file);
   const ctx = createContext(j, root, file, source, opts);
+  let indexed = ctx.version;
   for (const [name, step] of steps) {
     ctx.transform = name;
-    ctx.nodes.reset();
+    if (ctx.version !== indexed) { ctx.nodes.reset(); indexed = ctx.version; }
     step(ctx);
   }
   let output = source;
+  if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);
   if (ctx.changed) {
     output = print(root, detectStyle(source));
     output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
