@@ -57,4 +57,5 @@ export type {
   LegacyCallSite,
   BridgedEngine,
   LegacyAuthEngine,
+  SCAuthEngine,
 } from './index.js';

@@ -46,6 +46,7 @@ namespace AuthEngine {
   export type LegacyCallSite = callSites.LegacyCallSite;
   export type BridgedEngine = legacy.BridgedEngine;
   export type LegacyAuthEngine = legacy.LegacyAuthEngine;
+  export type SCAuthEngine = types.SCAuthEngine;
 
   // `import { AuthEngine } from 'sc-auth-bridge'`: the class itself (value and instance type).
   export const AuthEngine: typeof Self = Self;

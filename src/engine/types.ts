@@ -113,3 +113,13 @@ export interface CompleteToken {
   payload: JwtPayload | string;
   signature: string;
 }
+
+/**
+ * The callback-style engine shape that @types/sc-auth exports as `SCAuthEngine`, so that
+ * `import { SCAuthEngine } from 'sc-auth'` keeps compiling after the import moves to sc-auth-bridge.
+ * AuthEngine is assignable to it.
+ */
+export interface SCAuthEngine {
+  verifyToken(signedToken: string, key: string | Buffer, options?: VerifyOptions, callback?: VerifyCallback): void;
+  signToken(token: string | object | Buffer, key: KeyMaterial, options?: SignOptions, callback?: SignCallback): void;
+}
