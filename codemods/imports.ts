@@ -84,8 +84,7 @@ function planAgAuth(ctx: Context): Plan {
   // A module object: every use must be `M.AuthEngine`, which becomes `M` (or `M.default` for import()).
   const rewriteModuleUses = (declPath: ASTPath<any>, name: string, dynamic: boolean) => {
     const scope = declPath.scope.lookup(name) || declPath.scope.getGlobalScope();
-    ctx.nodes.of('Identifier').forEach((p: ASTPath<any>) => {
-      if (p.node.name !== name) return;
+    ctx.nodes.identifiers(name).forEach((p: ASTPath<any>) => {
       if (p.scope && (p.scope.lookup(name) || p.scope.getGlobalScope()) !== scope) return;
       const parent = p.parent.node;
       if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;

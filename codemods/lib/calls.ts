@@ -102,8 +102,7 @@ export function optionsLiteral(ctx: Context, call: EngineCall): { node: any; via
   if (!init || init.type !== 'ObjectExpression') return null;
   // Used only here (and nowhere reassigned or mutated): count references in its scope.
   let refs = 0;
-  ctx.nodes.of('Identifier').forEach((p: ASTPath<any>) => {
-    if (p.node.name !== arg.name) return;
+  ctx.nodes.identifiers(arg.name).forEach((p: ASTPath<any>) => {
     const parent = p.parent && p.parent.node;
     if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
     if (parent && (parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && !parent.computed && parent.value !== p.node) return;

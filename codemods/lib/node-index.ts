@@ -1,52 +1,110 @@
 /**
- * One traversal per step instead of one per query: ast-types' path visitor dominates the cost of a
- * run (a 30 KB file took over a second with a `root.find()` per question). The index is rebuilt at
- * the start of every step, since steps rewrite the tree.
+ * Node lookup for the steps. Creating an ast-types NodePath for every node (what `root.find()`
+ * does) costs several times the parse itself, so the index walks the plain objects once,
+ * remembers each node's parent link, and makes NodePaths only for the nodes a step asks about.
+ * It is rebuilt after a step edits the tree.
  */
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 
+const SKIP = new Set(['loc', 'start', 'end', 'extra', 'comments', 'leadingComments', 'trailingComments',
+  'innerComments', 'tokens', 'original', 'range', 'errors']);
+
+interface Link { parent: any; key: string; index: number }
+
 export class NodeIndex {
-  private groups: Map<string, ASTPath<any>[]> | null = null;
-  private paths: Map<any, ASTPath<any>> | null = null;
+  private groups: Map<string, any[]> | null = null;
+  private links: Map<any, Link> | null = null;
+  private made = new Map<any, ASTPath<any>>();
 
   constructor(private readonly j: JSCodeshift, private readonly root: Collection) {}
 
   reset(): void {
     this.groups = null;
-    this.paths = null;
+    this.links = null;
+    this.made = new Map();
   }
 
   private build(): void {
-    const groups = new Map<string, ASTPath<any>[]>();
-    const paths = new Map<any, ASTPath<any>>();
-    this.root.find(this.j.Node).forEach((p: ASTPath<any>) => {
-      const node = p.node;
-      if (node !== p.value || !node || typeof node.type !== 'string') return;
+    const groups = new Map<string, any[]>();
+    const links = new Map<any, Link>();
+    const top = this.root.paths()[0].value;
+    const stack: any[] = [top];
+    while (stack.length) {
+      const node = stack.pop();
       let list = groups.get(node.type);
       if (!list) groups.set(node.type, (list = []));
-      list.push(p);
-      paths.set(node, p);
-    });
+      list.push(node);
+      for (const key in node) {
+        if (SKIP.has(key)) continue;
+        const v = node[key];
+        if (!v || typeof v !== 'object') continue;
+        if (Array.isArray(v)) {
+          for (let i = v.length - 1; i >= 0; i--) {
+            const c = v[i];
+            if (c && typeof c.type === 'string') { links.set(c, { parent: node, key, index: i }); stack.push(c); }
+          }
+        } else if (typeof v.type === 'string') {
+          links.set(v, { parent: node, key, index: -1 });
+          stack.push(v);
+        }
+      }
+    }
     this.groups = groups;
-    this.paths = paths;
+    this.links = links;
   }
 
-  /** Paths of nodes of these types, in document order per type. */
-  of(...types: string[]): ASTPath<any>[] {
+  /** The NodePath of a node reachable from the root (created on demand, parents first). */
+  pathOf(node: any): ASTPath<any> | undefined {
+    if (!this.links) this.build();
+    const cached = this.made.get(node);
+    if (cached) return cached;
+    const chain: Array<string | number> = [];
+    let cur = node;
+    const top = this.root.paths()[0];
+    while (cur !== top.value) {
+      const link = this.links!.get(cur);
+      if (!link) return undefined;
+      if (link.index >= 0) chain.push(link.index);
+      chain.push(link.key);
+      cur = link.parent;
+    }
+    chain.reverse();
+    const path = chain.length ? (top as any).get(...chain) : top;
+    this.made.set(node, path);
+    return path;
+  }
+
+  private nodesOf(types: string[]): any[] {
     if (!this.groups) this.build();
-    // A step may have replaced a node in place (call -> await call): skip paths that changed type.
+    const out: any[] = [];
+    for (const t of types) for (const n of this.groups!.get(t) ?? []) out.push(n);
+    if (types.length > 1) out.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+    return out;
+  }
+
+  /** Paths of nodes of these types, in document order (as far as positions are known). */
+  of(...types: string[]): ASTPath<any>[] {
     const out: ASTPath<any>[] = [];
-    for (const t of types) for (const p of this.groups!.get(t) ?? []) if (p.node && p.node.type === t) out.push(p);
-    if (types.length > 1) out.sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0));
+    for (const n of this.nodesOf(types)) {
+      const p = this.pathOf(n);
+      // A step may have replaced a node in place (call -> await call): skip paths that changed.
+      if (p && p.node === n) out.push(p);
+    }
+    return out;
+  }
+
+  /** Identifiers with one name: the common query, without making paths for every identifier. */
+  identifiers(name: string): ASTPath<any>[] {
+    const out: ASTPath<any>[] = [];
+    for (const n of this.nodesOf(['Identifier'])) {
+      if (n.name !== name) continue;
+      const p = this.pathOf(n);
+      if (p && p.node === n) out.push(p);
+    }
     return out;
   }
 
   calls(): ASTPath<any>[] {
     return this.of('CallExpression', 'OptionalCallExpression');
-  }
-
-  pathOf(node: any): ASTPath<any> | undefined {
-    if (!this.paths) this.build();
-    return this.paths!.get(node);
   }
 }
