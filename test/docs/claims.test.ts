@@ -258,3 +258,23 @@ describe('README: CLI reference', () => {
     for (const rule of rules) expect(readme, `README lacks rule ${rule}`).toContain(`\`${rule}\``);
   });
 });
+
+describe('docs: tables', () => {
+  for (const doc of ['README.md', 'MIGRATION.md', 'fixtures/legacy-app/README.md']) {
+    it(`${doc}: every table row has as many cells as its header`, () => {
+      const lines = readFileSync(join(REPO, doc), 'utf8').split('\n');
+      const cells = (line: string) => line.replace(/\\\|/g, '').split('|').length;
+      let tables = 0;
+      for (let i = 1; i < lines.length; i++) {
+        if (!/^\|[-| :]+\|$/.test(lines[i])) continue;
+        tables++;
+        const width = cells(lines[i - 1]);
+        expect(cells(lines[i]), `${doc}:${i + 1}`).toBe(width);
+        for (let j = i + 1; j < lines.length && lines[j].startsWith('|'); j++) {
+          expect(cells(lines[j]), `${doc}:${j + 1}`).toBe(width);
+        }
+      }
+      expect(tables).toBeGreaterThan(0);
+    });
+  }
+});
