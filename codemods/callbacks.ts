@@ -9,7 +9,7 @@ import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncPr
 import { propName, unwrap } from './lib/analysis';
 import { laterCodeReason, statementOf } from './lib/order';
 import { assignedNames, references, usesOwn, visit } from './lib/walk';
-import { findEngineDefs } from './lib/engines';
+import { findEngineDefs, unknownServerEngine } from './lib/engines';
 import { standalone } from './lib/run';
 
 export function callbacksStep(ctx: Context): void {
@@ -21,12 +21,12 @@ export function callbacksStep(ctx: Context): void {
   });
   // A callback engine given to the server here that cannot become a Promise engine: calls that
   // reach the server's engine must keep their callbacks.
-  const stuckEngine = findEngineDefs(ctx).find((d) => !d.convertible);
+  const stuck = findEngineDefs(ctx).find((d) => !d.convertible)?.why ?? unknownServerEngine(ctx);
   methodsUsedAsValues(ctx);
   // Innermost first: converting an outer call moves inner calls, which must already be final.
   for (const call of calls.reverse()) {
-    if (stuckEngine && call.kind === 'server' && call.callbackIndex >= 0) {
-      leaveForReview(ctx, call.path, `${call.method}() may reach the hand-written engine in this file, which keeps its callbacks (${stuckEngine.why})`);
+    if (stuck && call.kind === 'server' && call.callbackIndex >= 0) {
+      leaveForReview(ctx, call.path, `${call.method}() keeps its callback: it reaches the server's engine, and ${stuck}`);
       continue;
     }
     if (call.callbackIndex < 0 && !call.ambiguous) continue;

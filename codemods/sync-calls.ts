@@ -28,8 +28,10 @@ export function syncCallsStep(ctx: Context): void {
       continue;
     }
     const fn = nearestFunction(call.path);
+    // In a parameter default `await` is a syntax error; only the body may await.
+    const inBody = !!fn && isInside(call.path, fn.node.body);
     // `await` hands control back to the caller: only safe if callers await or do nothing after.
-    const awaitSafe = ctx.target !== 'bridge' && fn && fn.node.async && !asyncCallersReason({ j, root, written: new Set(), calls: () => ctx.nodes.calls() }, fn);
+    const awaitSafe = ctx.target !== 'bridge' && fn && fn.node.async && inBody && !asyncCallersReason({ j, root, written: new Set(), calls: () => ctx.nodes.calls() }, fn);
     if (awaitSafe) {
       stripAsyncOption(ctx, call);
       call.path.replace(j.awaitExpression(call.path.node));
@@ -42,3 +44,8 @@ export function syncCallsStep(ctx: Context): void {
 }
 
 export default standalone('sync-calls', [['sync-calls', syncCallsStep]]);
+
+function isInside(path: ASTPath<any>, node: any): boolean {
+  for (let p: any = path; p; p = p.parentPath) if (p.node === node) return true;
+  return false;
+}

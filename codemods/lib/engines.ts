@@ -147,6 +147,23 @@ export function isCallbackMethod(fn: any): boolean {
 
 export interface EngineDef { methods: EngineMethod[]; convertible: boolean; dual: boolean; why?: string }
 
+/**
+ * An engine handed to the server that this file cannot see into (`setAuthEngine(require('./x'))`,
+ * an imported object): it may be a callback engine, so calls reaching the server's engine here
+ * must keep their callbacks.
+ */
+export function unknownServerEngine(ctx: Context): string | undefined {
+  for (const arg of engineArguments(ctx)) {
+    const node = unwrap(arg.node);
+    if (!node || ctx.analysis.engineKind(arg, node)) continue;
+    if (definitionsOf(ctx, arg).length) continue;
+    if (node.type === 'Identifier' && node.name === 'undefined') continue;
+    const line = node.loc ? node.loc.start.line : '?';
+    return `the engine given to the server at line ${line} is defined elsewhere and may still take callbacks`;
+  }
+  return undefined;
+}
+
 /** Engines given to SocketCluster in this file whose methods still take callbacks. */
 export function findEngineDefs(ctx: Context): EngineDef[] {
   const seen = new Set<any>();

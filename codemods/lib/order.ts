@@ -178,11 +178,8 @@ function isInside(p: ASTPath<any>, fn: any): boolean {
  */
 export function asyncCallersReason(q: OrderQuery, fnPath: ASTPath<any>): string | null {
   const name = functionName(fnPath);
-  if (!name) {
-    const owner: any = fnPath.parent && fnPath.parent.node;
-    if (owner && owner.type === 'CallExpression' && owner.callee === fnPath.node) return statementOf(q, fnPath.parent, 1);
-    return null;
-  }
+  // Anonymous: a handler, an array callback or an IIFE, followed like a callback's function.
+  if (!name) return functionReason(q, fnPath, 1);
   let reason: string | null = null;
   q.calls().forEach((c: ASTPath<any>) => {
     if (reason) return;
