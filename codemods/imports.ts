@@ -11,6 +11,7 @@ import { isLegacyDynamicImport, isLegacyRequire, isLegacySource, propName, unwra
 import { leftoversNeedBridge } from './lib/check';
 import { standalone } from './lib/run';
 import { AG_MODULE, BRIDGE_MODULE } from './lib/types';
+import { needsImportEquals } from './lib/tsconfig';
 
 type Edit = () => void;
 
@@ -117,6 +118,19 @@ function planAgAuth(ctx: Context): Plan {
     if (s.type === 'ImportSpecifier') {
       const imported = s.imported.name ?? s.imported.value;
       if (imported !== 'AuthEngine' && imported !== 'SCAuthEngine') return fail(`'${imported}' is not exported by ag-auth`, s);
+      const typeOnly = s.importKind === 'type' || p.node.importKind === 'type';
+      if (!typeOnly && needsImportEquals(ctx.file)) {
+        // CommonJS TypeScript without esModuleInterop: `import X = require()` is what works.
+        edits.push(() => {
+          const decl: any = j.tsImportEqualsDeclaration(j.identifier(local), j.tsExternalModuleReference(j.stringLiteral(AG_MODULE)));
+          const q = (src.extra?.raw ?? src.raw ?? "'")[0] === '"' ? '"' : "'";
+          decl.moduleReference.expression.extra = { raw: `${q}${AG_MODULE}${q}`, rawValue: AG_MODULE };
+          decl.comments = p.node.comments;
+          p.replace(decl);
+          ctx.changed = true; ctx.version++;
+        });
+        return;
+      }
       edits.push(() => {
         const def = j.importDefaultSpecifier(j.identifier(local));
         p.node.specifiers = [def];
@@ -126,6 +140,15 @@ function planAgAuth(ctx: Context): Plan {
     } else {
       // import * as M / import M from 'sc-auth': M is module.exports
       rewriteModuleUses(p, local, false);
+      if (s.type === 'ImportNamespaceSpecifier' && needsImportEquals(ctx.file)) {
+        edits.push(() => {
+          const decl: any = j.tsImportEqualsDeclaration(j.identifier(local), j.tsExternalModuleReference(j.stringLiteral(AG_MODULE)));
+          decl.comments = p.node.comments;
+          p.replace(decl);
+          ctx.changed = true; ctx.version++;
+        });
+        return;
+      }
       edits.push(() => {
         if (s.type === 'ImportNamespaceSpecifier') p.node.specifiers = [j.importDefaultSpecifier(j.identifier(local))];
         setSource(ctx, src, AG_MODULE);

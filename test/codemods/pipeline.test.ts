@@ -128,6 +128,29 @@ describe('mightBeRelevant', () => {
   });
 });
 
+describe('TypeScript imports follow the project tsconfig', () => {
+  const src = "import { AuthEngine } from 'sc-auth';\nexport const e = new AuthEngine();\n";
+  const project = (compilerOptions: object) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codemod-ts-'));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions }));
+    fs.mkdirSync(path.join(dir, 'src'));
+    return dir;
+  };
+  it('uses import = require() for CommonJS without esModuleInterop (a default import would be undefined)', () => {
+    const dir = project({ module: 'commonjs' });
+    try {
+      expect(migrateSource(src, path.join(dir, 'src/a.ts')).output).toBe("import AuthEngine = require('ag-auth');\nexport const e = new AuthEngine();\n");
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+  it('uses the default import with esModuleInterop, and in .mts files', () => {
+    const dir = project({ module: 'commonjs', esModuleInterop: true });
+    try {
+      expect(migrateSource(src, path.join(dir, 'src/a.ts')).output).toBe("import AuthEngine from 'ag-auth';\nexport const e = new AuthEngine();\n");
+      expect(migrateSource(src, path.join(dir, 'src/a.mts')).output).toContain("import AuthEngine from 'ag-auth';");
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
 describe('standalone transforms', () => {
   it('never touch files under node_modules', () => {
     const src = "const { AuthEngine } = require('sc-auth');\n";
