@@ -30,15 +30,22 @@ export async function scan(opts: CliOptions, mode: Mode, cwd: string): Promise<S
   try {
     const { mightBeRelevant } = pipeline();
     for (const file of sources) {
-      let source: string;
+      let bytes: Buffer;
       try {
-        source = fs.readFileSync(file, 'utf8');
+        bytes = fs.readFileSync(file);
       } catch (err) {
         readFailures.push({ file, ...toFailure(err) });
         progress.tick();
         continue;
       }
+      const source = bytes.toString('utf8');
       if (mightBeRelevant(source)) {
+        // Decoding replaced invalid bytes with U+FFFD: writing it back would corrupt the file.
+        if (source.includes('\uFFFD') && !Buffer.from(source, 'utf8').equals(bytes)) {
+          readFailures.push({ file, name: 'EncodingError', code: 'ERR_SC_AUTH_BRIDGE_ENCODING', message: 'not valid UTF-8; left as it is' });
+          progress.tick();
+          continue;
+        }
         tasks.push({ file, source });
         originals.set(file, source);
       } else {

@@ -124,6 +124,16 @@ describe('migrate', () => {
     expect(read(dir, 'review.js').split('\n')[line - 1]).toMatch(/engine\.signToken\(/);
   });
 
+  it('leaves a file that is not valid UTF-8 byte-identical and reports it', () => {
+    const dir = tempDir();
+    const latin1 = Buffer.from(LEGACY_VERIFY.replace("'use strict';", '') + '// caf\xe9\n', 'latin1');
+    fs.writeFileSync(path.join(dir, 'legacy.js'), latin1);
+    const r = run(['migrate', '--json'], dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).failures).toEqual([expect.objectContaining({ file: 'legacy.js', name: 'EncodingError', code: 'ERR_SC_AUTH_BRIDGE_ENCODING' })]);
+    expect(fs.readFileSync(path.join(dir, 'legacy.js')).equals(latin1)).toBe(true);
+  });
+
   it('keeps CRLF line endings', () => {
     const dir = tempDir();
     writeTree(dir, { 'verify.js': LEGACY_VERIFY.replace(/\n/g, '\r\n') });
