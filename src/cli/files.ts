@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from './errors';
-import { gitListFiles, gitTopLevel } from './git';
+import { gitListFiles } from './git';
 
 /** Directory names never descended into below a path the user gave. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -103,7 +103,6 @@ export function collectFiles(paths: readonly string[], opts: CollectOptions): Fi
   const userIgnore = opts.ignore.length > 0 ? ignore().add([...opts.ignore]) : null;
   const sources = new Set<string>();
   const packageJsons = new Set<string>();
-  const topCache = new Map<string, string | null>();
 
   const userIgnored = (abs: string, root: string): boolean => {
     if (!userIgnore) return false;
@@ -129,12 +128,7 @@ export function collectFiles(paths: readonly string[], opts: CollectOptions): Fi
     }
     if (!stat.isDirectory()) throw new UsageError(`not a file or directory: ${given}`);
 
-    let listed: string[] | null = null;
-    const parent = real;
-    if (!topCache.has(parent)) topCache.set(parent, gitTopLevel(parent));
-    const top = topCache.get(parent);
-    if (top) listed = gitListFiles(top, real);
-    const candidates = listed ?? walkTree(real);
+    const candidates = gitListFiles(real) ?? walkTree(real);
 
     for (const file of candidates) {
       const relFromRoot = path.relative(real, file);

@@ -23,18 +23,21 @@ export function gitTopLevel(dir: string): string | null {
   return out === null ? null : path.resolve(out.trim());
 }
 
-/** Absolute paths of tracked and untracked-but-not-ignored files under `dir` (inside `top`). */
-export function gitListFiles(top: string, dir: string): string[] | null {
-  const rel = path.relative(top, dir) || '.';
+/**
+ * Absolute paths of tracked and untracked-but-not-ignored files under `dir`, or null when `dir` is
+ * not inside a work tree (or git is missing). Run from `dir` itself, git prints paths relative to
+ * it, which saves asking for the top level first.
+ */
+export function gitListFiles(dir: string): string[] | null {
   // -x node_modules: a repository that forgot to ignore node_modules would otherwise list every
   // untracked dependency file, all of which the CLI skips anyway.
-  const out = git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules', '--', rel]);
+  const out = git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules']);
   if (out === null) return null;
   const files = new Set<string>();
   for (const entry of out.split('\0')) {
     // A nested repository shows up as "dir/"; its files are not ours to list.
     if (entry === '' || entry.endsWith('/')) continue;
-    files.add(path.join(top, entry));
+    files.add(path.join(dir, entry));
   }
   return [...files];
 }
