@@ -55,6 +55,16 @@ const ALLOWED: Record<'migrate' | 'check' | 'list', readonly OptionName[]> = {
   list: ['json'],
 };
 
+/**
+ * Default thread count: the cores not already busy. A worker thread pays a few hundred ms to load
+ * the parsers and warm up, which only pays off on a core nobody else is using; on a machine whose
+ * load average already fills the cores, extra threads just take turns with the main one.
+ * (os.loadavg() is [0, 0, 0] on Windows: all cores.)
+ */
+export function defaultJobs(cores = os.availableParallelism(), load1 = os.loadavg()[0]): number {
+  return Math.max(1, Math.min(cores, Math.round(cores - load1)));
+}
+
 /** parseArgs messages run to several sentences; the contract is one line. */
 function firstSentence(message: string): string {
   const line = message.split('\n')[0] ?? message;
@@ -81,7 +91,7 @@ export function parseCommandLine(argv: string[]): CliOptions {
   const base: CliOptions = {
     command: 'help', paths: [], dry: false, print: false, diff: false, force: false,
     target: 'ag-auth', engineNames: [], extensions: DEFAULT_EXTENSIONS, ignore: [],
-    jobs: Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
+    jobs: defaultJobs(),
     format: 'text', updateBaseline: false,
   };
 
@@ -180,7 +190,7 @@ Common options:
   --engine-names a,b   extra receiver names that hold an sc-auth engine
   --extensions list    file extensions to scan (default ${DEFAULT_EXTENSIONS.join(',')})
   --ignore <glob>      skip files matching a gitignore-style glob (repeatable)
-  -j, --jobs <n>       worker threads (default: number of cores)
+  -j, --jobs <n>       threads (default: the cores not already busy, by load average)
   --format <f>         text (default), json, github (Actions annotations), sarif (2.1.0)
   --json               same as --format json: summary and findings as one JSON document
   -h, --help           this help

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { processSource, type FileResult, type ProcessOptions } from './process-file';
 import type { Answer, Task } from './worker';
 
-export const MIN_FILES_PER_WORKER = 24;
+export const MIN_FILES_PER_WORKER = 40;
 /** Tasks kept queued at each worker, so it does not idle while the main thread is busy parsing. */
 const IN_FLIGHT = 2;
 
@@ -30,7 +30,7 @@ export async function runAll(
   opts: ProcessOptions,
   jobs: number,
   onResult: (r: FileResult) => void,
-): Promise<FileResult[]> {
+): Promise<{ results: FileResult[]; threads: number }> {
   const results: FileResult[] = new Array(tasks.length);
   const threads = workerCount(tasks.length, jobs);
   let next = 0;
@@ -40,7 +40,7 @@ export async function runAll(
   };
   if (threads === 0) {
     for (; next < tasks.length; next++) runHere(next);
-    return results;
+    return { results, threads: 1 };
   }
 
   const workers: Worker[] = [];
@@ -100,5 +100,5 @@ export async function runAll(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results;
+  return { results, threads };
 }

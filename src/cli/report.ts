@@ -17,6 +17,8 @@ export interface Summary {
   baselined?: number;
   staleBaselineEntries?: number;
   packageJsonsChanged: number;
+  /** Threads that ran the pipeline (1: in-process). */
+  threads: number;
   seconds: number;
 }
 

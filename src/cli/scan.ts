@@ -18,6 +18,8 @@ export interface ScanResult {
   originals: Map<string, string>;
   skippedWithoutParsing: number;
   readFailures: Failure[];
+  /** Threads that ran the pipeline (1: in-process). */
+  threads: number;
 }
 
 export async function scan(opts: CliOptions, mode: Mode, cwd: string): Promise<ScanResult> {
@@ -53,10 +55,10 @@ export async function scan(opts: CliOptions, mode: Mode, cwd: string): Promise<S
         progress.tick();
       }
     }
-    const results = await runAll(tasks, { mode, target: opts.target, engineNames: opts.engineNames }, opts.jobs, () =>
+    const { results, threads } = await runAll(tasks, { mode, target: opts.target, engineNames: opts.engineNames }, opts.jobs, () =>
       progress.tick(),
     );
-    return { sources, packageJsons, results, originals, skippedWithoutParsing: skipped, readFailures };
+    return { sources, packageJsons, results, originals, skippedWithoutParsing: skipped, readFailures, threads };
   } finally {
     progress.done();
   }

@@ -206,6 +206,7 @@ describe('check', () => {
     const two = JSON.parse(run(['check', '--json', '-j', '2'], dir).stdout) as JsonDoc;
     expect(one.findings.length).toBeGreaterThanOrEqual(160);
     expect(two.findings).toEqual(one.findings);
+    expect([one.summary.threads, two.summary.threads]).toEqual([1, 2]);
   });
 
   it('a parse failure is reported with the parser message and exits 1; the rest is still checked', () => {

@@ -166,11 +166,13 @@ describe('migrate', () => {
 
   it('worker threads (--jobs 2) give the same files as in-process (--jobs 1)', () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 60; i++) files[`m${i}.js`] = (i % 2 ? LEGACY_SIGN : LEGACY_VERIFY) + `// ${i}\n`;
+    for (let i = 0; i < 80; i++) files[`m${i}.js`] = (i % 2 ? LEGACY_SIGN : LEGACY_VERIFY) + `// ${i}\n`;
     const a = tempDirWith(files);
     const b = tempDirWith(files);
-    expect(run(['migrate', '--jobs', '1'], a).code).toBe(0);
-    expect(run(['migrate', '--jobs', '2'], b).code).toBe(0);
+    const one = run(['migrate', '--jobs', '1', '--json'], a);
+    const two = run(['migrate', '--jobs', '2', '--json'], b);
+    expect(JSON.parse(one.stdout).summary).toMatchObject({ threads: 1, changed: 80, failed: 0 });
+    expect(JSON.parse(two.stdout).summary).toMatchObject({ threads: 2, changed: 80, failed: 0 });
     for (const f of Object.keys(files)) {
       expect(read(b, f), f).toBe(read(a, f));
       expect(read(a, f)).not.toBe(files[f]);

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type * as Args from '../../src/cli/args';
 import type * as Baseline from '../../src/cli/baseline';
 import type * as Fp from '../../src/cli/fingerprint';
 import type * as Gh from '../../src/cli/format/github';
@@ -21,6 +22,7 @@ const { formatGithub } = dist<typeof Gh>('format/github.js');
 const { toSarif } = dist<typeof Sarif>('format/sarif.js');
 const { gitDirtyFiles } = dist<typeof Git>('git.js');
 const { workerCount } = dist<typeof Pool>('pool.js');
+const { defaultJobs } = dist<typeof Args>('args.js');
 const { progressWanted } = dist<typeof Progress>('progress.js');
 const { writeFileAtomic } = dist<typeof Write>('write.js');
 
@@ -83,7 +85,7 @@ function report(findings: ReportedFinding[], cwd: string): RunReport {
   return {
     summary: {
       command: 'check', dry: false, filesScanned: 1, skippedWithoutParsing: 0, parsed: 1, changed: 0, unchanged: 1,
-      failed: 0, manualFindings: 1, infoFindings: 1, packageJsonsChanged: 0, seconds: 0.1,
+      failed: 0, manualFindings: 1, infoFindings: 1, packageJsonsChanged: 0, threads: 1, seconds: 0.1,
     },
     findings, failures: [{ file: path.join(cwd, 'bad,file.js'), name: 'ParseError', message: 'Unexpected token (3:4)', line: 3, column: 4 }],
     changedFiles: [], cwd,
@@ -154,9 +156,17 @@ describe('gitDirtyFiles', () => {
 describe('worker pool sizing and progress gating', () => {
   it('stays in-process for few relevant files or --jobs 1', () => {
     expect(workerCount(10, 8)).toBe(0);
+    expect(workerCount(60, 8)).toBe(0);
     expect(workerCount(1000, 1)).toBe(0);
     expect(workerCount(1000, 2)).toBe(2);
-    expect(workerCount(60, 8)).toBe(2);
+    expect(workerCount(100, 8)).toBe(2);
+    expect(workerCount(1000, 8)).toBe(8);
+  });
+  it('defaults --jobs to the cores the load average leaves free, at least 1', () => {
+    expect(defaultJobs(8, 0.2)).toBe(8);
+    expect(defaultJobs(8, 3)).toBe(5);
+    expect(defaultJobs(2, 1.2)).toBe(1);
+    expect(defaultJobs(2, 9)).toBe(1);
   });
   it('shows progress only on a TTY outside CI', () => {
     const tty = { isTTY: true } as NodeJS.WriteStream;

@@ -61,6 +61,7 @@ export async function check(opts: CliOptions, cwd: string): Promise<CheckOutcome
       infoFindings: findings.filter((f) => f.severity === 'info').length,
       ...(match ? { baselined: match.known.length, staleBaselineEntries: match.stale } : {}),
       packageJsonsChanged: 0,
+      threads: s.threads,
       seconds,
     },
     findings, failures, changedFiles: [], cwd,

@@ -108,6 +108,7 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
       manualFindings: findings.filter((f) => f.severity === 'error').length,
       infoFindings: findings.filter((f) => f.severity === 'info').length,
       packageJsonsChanged: written.filter((f) => pkgSet.has(f)).length,
+      threads: s.threads,
       seconds,
     },
     findings, failures, changedFiles: written, cwd,
