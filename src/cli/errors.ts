@@ -20,6 +20,16 @@ export class DirtyTreeError extends Error {
   }
 }
 
+/** migrate could not learn which files have uncommitted changes. Exit code 1. */
+export class GitStatusError extends Error {
+  override readonly name = 'GitStatusError';
+  readonly code = 'ERR_SC_AUTH_BRIDGE_GIT_STATUS';
+  readonly exitCode = 1;
+  constructor(readonly root: string) {
+    super(`refusing to migrate: 'git status' failed in ${root}, so uncommitted changes cannot be ruled out (fix the repository, or pass --force)`);
+  }
+}
+
 /** The baseline file exists but is not one we wrote. Exit code 2. */
 export class BaselineError extends Error {
   override readonly name = 'BaselineError';

@@ -223,4 +223,26 @@ describe('migrate in a git work tree', () => {
     expect(run(['migrate'], dir).code).toBe(0);
     expect(git(dir, 'status', '--porcelain')).toBe(' M verify.js\n');
   });
+
+  it('refuses when git cannot report the status of the repository holding the files', () => {
+    const dir = tempDirWith({ 'verify.js': LEGACY_VERIFY });
+    fs.mkdirSync(path.join(dir, '.git')); // looks like a repository, but git cannot read it
+    const r = run(['migrate'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^sc-auth-bridge: refusing to migrate: 'git status' failed in \., .*--force/m);
+    expect(read(dir, 'verify.js')).toBe(LEGACY_VERIFY);
+    expect(run(['migrate', '--force'], dir).code).toBe(0);
+    expect(read(dir, 'verify.js')).not.toBe(LEGACY_VERIFY);
+  });
+
+  it('checks each repository on its own: a nested repository with a dirty file, a clean outer one', () => {
+    const outer = tempDirWith({ 'a.js': LEGACY_VERIFY, 'inner/b.js': LEGACY_SIGN, '.gitignore': 'inner/\n' });
+    gitInitCommit(path.join(outer, 'inner'));
+    gitInitCommit(outer);
+    fs.appendFileSync(path.join(outer, 'inner/b.js'), '// edit\n');
+    const r = run(['migrate', '.', 'inner'], outer);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/uncommitted changes.*: inner\/b\.js$/m);
+    expect(r.stderr).not.toMatch(/a\.js/);
+  });
 });

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { CliOptions } from '../args';
-import { DirtyTreeError } from '../errors';
+import { DirtyTreeError, GitStatusError } from '../errors';
 import { displayPath } from '../files';
 import { fingerprintOf, lineAt } from '../fingerprint';
-import { gitDirtyFiles, gitTopLevel } from '../git';
+import { gitDirtyFiles } from '../git';
 import { aggregateNeeds } from '../packages';
 import { pipeline } from '../pipeline';
 import { toFailure, type ReportedFinding } from '../process-file';
@@ -18,18 +18,50 @@ import { writeFileAtomic } from '../write';
 
 interface PendingWrite { file: string; before: string; after: string }
 
+/** The nearest ancestor holding a `.git` entry (directory, or file for submodules/worktrees). */
+function gitRootOf(dir: string, cache: Map<string, string | null>): string | null {
+  const seen: string[] = [];
+  let d = dir;
+  let found: string | null = null;
+  for (;;) {
+    const cached = cache.get(d);
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
+    seen.push(d);
+    if (fs.existsSync(path.join(d, '.git'))) {
+      found = d;
+      break;
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const s of seen) cache.set(s, found);
+  return found;
+}
+
+/**
+ * Refuses (throws) when a file about to be written differs from HEAD. The repository is found on
+ * the filesystem, not by asking git, so a repository git refuses to read (for example "dubious
+ * ownership") is a refusal too rather than a silent write without the safety net.
+ */
 function refuseDirty(files: readonly string[], cwd: string): void {
-  const tops = new Map<string, Set<string> | null>();
+  const roots = new Map<string, string | null>();
+  const statuses = new Map<string, Set<string>>();
   const dirty: string[] = [];
   for (const file of files) {
-    const dir = path.dirname(file);
-    let top: string | null | undefined = [...tops.keys()].find((t) => dir === t || dir.startsWith(t + path.sep));
-    if (top === undefined) {
-      top = gitTopLevel(dir);
-      if (top === null) continue; // not in a repository: nothing to protect against
-      if (!tops.has(top)) tops.set(top, gitDirtyFiles(top));
+    const root = gitRootOf(path.dirname(file), roots);
+    if (root === null) continue; // not in a repository: nothing to protect against
+    let status = statuses.get(root);
+    if (!status) {
+      const read = gitDirtyFiles(root);
+      if (read === null) throw new GitStatusError(displayPath(root, cwd));
+      status = read;
+      statuses.set(root, status);
     }
-    if (tops.get(top)?.has(file)) dirty.push(displayPath(file, cwd));
+    if (status.has(file)) dirty.push(displayPath(file, cwd));
   }
   if (dirty.length > 0) throw new DirtyTreeError(dirty);
 }
