@@ -2,13 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BIN, cleanup, read, ROOT, run, tempDir, writeTree } from './helpers';
 import {
   BROKEN, CUSTOM_RECEIVER, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, ON_BRIDGE, ORDINARY, PACKAGE_JSON,
 } from './fixtures';
 
 afterAll(cleanup);
+// Each test runs the binary several times; on a loaded CI machine that can take a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 function hasScript(): boolean {
   return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;

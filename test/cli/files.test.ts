@@ -1,7 +1,7 @@
 // File selection: the way git sees the tree, with and without git.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type * as Files from '../../src/cli/files';
 import { cleanup, dist, git, gitInitCommit, tempDir, writeTree } from './helpers';
 
@@ -9,6 +9,8 @@ const { collectFiles, walkTree } = dist<typeof Files>('files.js');
 const EXTS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx'];
 
 afterAll(cleanup);
+// Each test runs the binary several times; on a loaded CI machine that can take a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 function rel(root: string, files: string[]): string[] {
   return files.map((f) => path.relative(root, f).split(path.sep).join('/')).sort();

@@ -2,11 +2,13 @@
 // package.json, and the round trip migrate -> check.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, git, gitInitCommit, read, run, tempDir, writeTree } from './helpers';
 import { BROKEN, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, NEEDS_REVIEW, ORDINARY, PACKAGE_JSON } from './fixtures';
 
 afterAll(cleanup);
+// Each test runs the binary several times; on a loaded CI machine that can take a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 function legacyTree(): string {
   const dir = tempDir();
