@@ -75,7 +75,7 @@ function leadingComments(node: any): any[] {
 export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
   const stmt = enclosingStatement(path);
   if (leadingComments(stmt.node).some((c: any) => String(c.value).includes(IGNORE_MARK))) return true;
-  const line = locOf(path.node).line;
+  const line = positionOf(ctx, path.node).line;
   if (!line) return false;
   const lines = ctx.source.split('\n');
   const above = lines[line - 2] || '';
@@ -83,9 +83,18 @@ export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
   return above.includes(IGNORE_MARK) || same.includes(IGNORE_MARK);
 }
 
+/** recast drops `loc` on some nodes (an exported declaration): the parser's offset still holds. */
+function positionOf(ctx: Context, node: any): { line: number; column: number } {
+  const loc = locOf(node);
+  if (loc.line || !node || typeof node.start !== 'number') return loc;
+  const before = ctx.source.slice(0, node.start);
+  const line = before.split('\n').length;
+  return { line, column: node.start - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
 export function report(ctx: Context, path: ASTPath<any> | null, rule: RuleId, message: string, node?: any): void {
   if (path && isIgnored(ctx, path)) return;
-  const loc = locOf(node ?? path?.node);
+  const loc = positionOf(ctx, node ?? path?.node);
   ctx.findings.push({ file: ctx.file, line: loc.line, column: loc.column, rule, message, severity: RULE_SEVERITY[rule] });
 }
 

@@ -37,7 +37,7 @@ function definitionsOf(ctx: Context, path: ASTPath<any>, depth = 0): any[] {
   if (depth > 3) return [];
   const node = unwrap(path.node);
   if (!node) return [];
-  if (node.type === 'ObjectExpression') return [node];
+  if (node.type === 'ObjectExpression' || node.type === 'ClassExpression') return [node];
   if (node.type === 'NewExpression' && node.callee.type === 'Identifier') return declOf(ctx, path, node.callee.name, depth);
   if (node.type === 'NewExpression' && /^Class/.test(node.callee.type)) return [node.callee];
   if (node.type === 'Identifier') return declOf(ctx, path, node.name, depth);
@@ -78,7 +78,8 @@ function methodsOf(ctx: Context, def: any): EngineMethod[] {
   if (def.protoAssignment) {
     const p: ASTPath<any> = def.protoAssignment;
     const fnPath = p.get('right');
-    if (isFunctionNode(fnPath.node)) out.push({ path: fnPath, name: propName(p.node.left) as any, label: `${propName(p.node.left)}() on the prototype` });
+    const where = propName(p.node.left.object) === 'prototype' ? 'on the prototype' : 'of the exported engine';
+    if (isFunctionNode(fnPath.node)) out.push({ path: fnPath, name: propName(p.node.left) as any, label: `${propName(p.node.left)}() ${where}` });
     return out;
   }
   const members = def.type === 'ObjectExpression' ? def.properties : /^Class/.test(def.type) ? def.body.body : [];
@@ -147,6 +148,77 @@ export function isCallbackMethod(fn: any): boolean {
 
 export interface EngineDef { methods: EngineMethod[]; convertible: boolean; dual: boolean; why?: string }
 
+/** `module.exports` / `exports` as an assignment target. */
+function isModuleExports(node: any): boolean {
+  node = unwrap(node);
+  if (!node) return false;
+  if (node.type === 'Identifier') return node.name === 'exports';
+  return propName(node) === 'exports' && unwrap(node.object).type === 'Identifier' && unwrap(node.object).name === 'module';
+}
+
+/**
+ * Definitions this module exports: `module.exports = X`, `module.exports.signToken = fn`,
+ * `export default X`, `export const engine = X`, `export function signToken(...)`. An engine module
+ * (`module.exports = { signToken(token, key, options, callback) {...}, verifyToken(...) }`) is
+ * usually handed to the server from another file, where this file cannot be seen.
+ */
+function exportedDefinitions(ctx: Context): any[] {
+  const out: any[] = [];
+  const memberAssignments: any[] = [];
+  const namedFunctions: any[] = [];
+  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
+    const left = unwrap(p.node.left);
+    if (isModuleExports(left)) { out.push(...definitionsOf(ctx, p.get('right'))); return; }
+    if (METHOD_NAMES.has(propName(left) || '') && isModuleExports(left.object)) memberAssignments.push({ protoAssignment: p });
+  });
+  ctx.nodes.of('ExportDefaultDeclaration', 'ExportNamedDeclaration').forEach((p: ASTPath<any>) => {
+    const decl = p.node.declaration;
+    if (!decl) return;
+    if (p.node.type === 'ExportDefaultDeclaration') {
+      if (/^Class/.test(decl.type)) out.push(decl);
+      else out.push(...definitionsOf(ctx, p.get('declaration')));
+    } else if (decl.type === 'VariableDeclaration') {
+      decl.declarations.forEach((_: any, i: number) => out.push(...definitionsOf(ctx, p.get('declaration', 'declarations', i, 'init'))));
+    } else if (/^Class/.test(decl.type)) {
+      out.push(decl, ...prototypeOf(ctx, decl.id?.name ?? ''));
+    } else if (decl.type === 'FunctionDeclaration' && METHOD_NAMES.has(decl.id?.name)) {
+      namedFunctions.push(p.get('declaration'));
+    }
+  });
+  // Methods assigned or exported one by one form one engine.
+  if (memberAssignments.length) out.push({ group: memberAssignments });
+  if (namedFunctions.length) out.push({ functions: namedFunctions });
+  return out;
+}
+
+/**
+ * An engine this module exports whose methods still take callbacks. Only the full shape counts
+ * (both methods, each `(token, key, options, callback)` calling back): a jsonwebtoken helper
+ * `signToken(userId, role)` is not an engine. Its callers live in other files and may pass
+ * callbacks, so it is never converted here.
+ */
+function exportedEngineDefs(ctx: Context, seen: Set<any>): EngineDef[] {
+  const out: EngineDef[] = [];
+  for (const def of exportedDefinitions(ctx)) {
+    const parts = def.group ?? (def.functions ? [] : [def]);
+    let methods: EngineMethod[] = parts.flatMap((d: any) => methodsOf(ctx, d));
+    if (def.functions) {
+      methods = def.functions.map((fp: ASTPath<any>) => ({ path: fp, name: fp.node.id.name, label: `the exported ${fp.node.id.name}()` }));
+    }
+    const names = new Set(methods.map((m) => m.name));
+    if (!names.has('signToken') || !names.has('verifyToken')) continue;
+    if (!methods.every((m) => isCallbackMethod(m.path.node)) || methods.some((m) => seen.has(m.path.node))) continue;
+    for (const m of methods) seen.add(m.path.node);
+    const dual = methods.some((m) => testsCallback(m.path.node));
+    out.push({
+      methods, convertible: false, dual,
+      why: dual ? 'it also works without a callback, returning the value synchronously'
+        : "it is exported, and callers in other files may pass callbacks; where it is given to socketcluster-server 15+, wrap it in fromLegacyEngine() from 'sc-auth-bridge' or make it return Promises",
+    });
+  }
+  return out;
+}
+
 /**
  * An engine handed to the server that this file cannot see into (`setAuthEngine(require('./x'))`,
  * an imported object): it may be a callback engine, so calls reaching the server's engine here
@@ -188,6 +260,7 @@ export function findEngineDefs(ctx: Context): EngineDef[] {
     const odd = methods.find((m) => m.path.node.params.length !== 4);
     out.push({ methods, convertible: !odd, dual: false, why: odd ? `${odd.name}() takes ${odd.path.node.params.length} parameters, not (token, key, options, callback)` : undefined });
   }
+  out.push(...exportedEngineDefs(ctx, seen));
   return out;
 }
 
