@@ -6,7 +6,8 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview } from './lib/context';
 import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
-import { propName, unwrap } from './lib/analysis';
+import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
+import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE } from './lib/check';
 import { laterCodeReason, statementOf } from './lib/order';
 import { assignedNames, references, usesOwn, visit } from './lib/walk';
 import { findEngineDefs, unknownServerEngine } from './lib/engines';
@@ -46,7 +47,9 @@ export function callbacksStep(ctx: Context): void {
 
 /** `util.promisify(engine.signToken)`, `engine.verifyToken.bind(engine)`: callers we cannot see. */
 function methodsUsedAsValues(ctx: Context): void {
-  const { j, root } = ctx;
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+    if (isClassCalledAsFunction(ctx.analysis, p)) leaveForReview(ctx, p, CLASS_CALLED_MESSAGE);
+  });
   ctx.nodes.of('MemberExpression', 'OptionalMemberExpression').forEach((p: ASTPath<any>) => {
     const name = propName(p.node);
     if (name !== 'signToken' && name !== 'verifyToken') return;
@@ -54,6 +57,7 @@ function methodsUsedAsValues(ctx: Context): void {
     if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;
     if (parent && (parent.type === 'AssignmentExpression') && parent.left === p.node) return;
     if (!ctx.analysis.engineKind(p, p.node.object)) return;
+    if (propName(p.node.object) === 'prototype') return leaveForReview(ctx, p, `${name} is called through the AuthEngine prototype (a subclass engine): ${SUBCLASS_MESSAGE}`);
     leaveForReview(ctx, p, `${name} is used as a value (bound, promisified or stored): its callers pass callbacks this codemod cannot see`);
   });
 }

@@ -41,7 +41,7 @@ function setSource(ctx: Context, lit: any, value: string): void {
   ctx.changed = true; ctx.version++;
 }
 
-/** Drop-in switch: only the module string changes (plus the one type name the bridge spells differently). */
+/** Drop-in switch: only the module string changes. */
 function toBridge(ctx: Context): void {
   const { j, root } = ctx;
   ctx.nodes.of('StringLiteral', 'Literal').forEach((p: ASTPath<any>) => {
@@ -51,15 +51,8 @@ function toBridge(ctx: Context): void {
       (parent.type === 'CallExpression' && parent.arguments[0] === p.node);
     if (!ok) return;
     if (parent.type === 'CallExpression' && !isModuleCall(parent)) return;
+    // Only the string: the bridge exports every name sc-auth's types do (SCAuthEngine included).
     setSource(ctx, p.node, BRIDGE_MODULE);
-    if (parent.type === 'ImportDeclaration') {
-      for (const s of parent.specifiers || []) {
-        if (s.type === 'ImportSpecifier' && (s.imported.name ?? s.imported.value) === 'SCAuthEngine') {
-          s.imported = j.identifier('AuthEngine');
-          ctx.changed = true; ctx.version++;
-        }
-      }
-    }
   });
 }
 

@@ -253,6 +253,8 @@ export class Analysis {
       if (!name) return undefined;
       if (this.isThisLike(path, node.object) && this.thisMembers.has(name)) return 'instance';
       if (name === 'auth' && this.isServerExpr(node.object)) return 'server';
+      // ES5 subclass engines call the legacy methods through the class prototype.
+      if (name === 'prototype' && this.isClassExpr(path, node.object)) return 'instance';
       // The server option that holds an engine (socketcluster-client's authEngine has no signToken).
       if (name === 'authEngine') return 'server';
       if (this.engineNames.includes(name) || this.engineNames.includes(memberText(node))) return 'named';
@@ -270,6 +272,13 @@ export class Analysis {
     const name = propName(node);
     return !!name && SERVER_NAMES.has(name);
   }
+}
+
+/** `AuthEngine.call(this)` / `.apply(...)`: the legacy class called as a function (ES5 subclassing). */
+export function isClassCalledAsFunction(analysis: Analysis, path: ASTPath<any>): boolean {
+  const callee = path.node.callee;
+  const name = propName(callee);
+  return (name === 'call' || name === 'apply') && analysis.isClassExpr(path, callee.object);
 }
 
 /** `a.b.c` for plain member chains, '' otherwise. */

@@ -2,7 +2,10 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './context';
 import { asyncProperty, classifyCall, type EngineCall, optionsLiteral } from './calls';
-import { isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName } from './analysis';
+import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName } from './analysis';
+
+export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
+export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
 import { syncMode } from './sync-mode';
 import { findCallbackEngines } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
@@ -76,7 +79,11 @@ export function checkStep(ctx: Context): void {
     if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;
     if (parent && parent.type === 'AssignmentExpression' && parent.left === p.node) return;
     if (!ctx.analysis.engineKind(p, p.node.object)) return;
+    if (propName(p.node.object) === 'prototype') return report(ctx, p, 'manual-review', `${name} is called through the AuthEngine prototype (a subclass engine): ${SUBCLASS_MESSAGE}`);
     report(ctx, p, 'manual-review', `${name} is used as a value (bound, promisified or stored): its callers pass callbacks`);
+  });
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+    if (isClassCalledAsFunction(ctx.analysis, p)) report(ctx, p, 'manual-review', CLASS_CALLED_MESSAGE);
   });
   for (const engine of findCallbackEngines(ctx)) {
     report(ctx, engine.path, 'callback-engine', `${engine.label} takes a callback; socketcluster-server 15+ awaits a Promise`, engine.path.node);

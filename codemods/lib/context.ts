@@ -67,6 +67,13 @@ export function enclosingStatement(path: ASTPath<any>): ASTPath<any> {
   return path;
 }
 
+/** The statement starts on the line its block opens (`{ stmt; }`). */
+function sameLineAsBlock(stmt: ASTPath<any>, block: ASTPath<any>): boolean {
+  const a = stmt.node.loc && stmt.node.loc.start.line;
+  const b = block.node && block.node.type === 'BlockStatement' && block.node.loc && block.node.loc.start.line;
+  return !!a && a === b;
+}
+
 function leadingComments(node: any): any[] {
   return (node.comments || []).filter((c: any) => c.leading);
 }
@@ -106,7 +113,14 @@ export function leaveForReview(ctx: Context, path: ASTPath<any>, message: string
   ctx.needsBridge = true;
   if (isIgnored(ctx, path)) return;
   report(ctx, path, 'manual-review', message);
-  const stmt = enclosingStatement(path);
+  let stmt = enclosingStatement(path);
+  // A one-line body (`function F() { AuthEngine.call(this); }`): the comment goes above the line.
+  for (let up = stmt.parentPath && stmt.parentPath.parentPath; up && sameLineAsBlock(stmt, up);) {
+    const outer = enclosingStatement(up);
+    if (outer === stmt || outer === up && !/Statement$|Declaration$/.test(up.node.type)) break;
+    stmt = outer;
+    up = stmt.parentPath && stmt.parentPath.parentPath;
+  }
   const node = stmt.node;
   const has = leadingComments(node).some((c: any) => String(c.value).includes(TODO_PREFIX));
   if (has) return;
