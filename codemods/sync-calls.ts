@@ -7,7 +7,8 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview } from './lib/context';
-import { classifyCall, type EngineCall, stripAsyncOption } from './lib/calls';
+import { asyncProperty, classifyCall, type EngineCall, hasSpread, stripAsyncOption } from './lib/calls';
+import { unwrap } from './lib/analysis';
 import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
 import { asyncCallersReason } from './lib/order';
@@ -23,6 +24,7 @@ export function syncCallsStep(ctx: Context): void {
     const mode = syncMode(ctx, call);
     if (mode === 'promise') continue;
     if (mode === 'dual') { ctx.needsBridge = true; continue; }
+    if (mode === 'probe') { probeCall(ctx, call); continue; }
     if (call.kind === 'named') {
       leaveForReview(ctx, call.path, `${call.method}() result is used synchronously (sc-auth 6); ag-auth returns a Promise`);
       continue;
@@ -41,6 +43,39 @@ export function syncCallsStep(ctx: Context): void {
     }
     ctx.changed = true; ctx.version++;
   }
+}
+
+/**
+ * `r = engine.signToken(t, k, opts); if (r instanceof Promise) ...`: sc-auth 6 returned the value
+ * unless `opts.async` was set, the bridge without a callback always returns a Promise. The call
+ * picks the same mode at run time: `opts && opts.async ? engine.signToken(..) : engine.signTokenSync(..)`,
+ * which needs arguments that can be evaluated twice without effect.
+ */
+function probeCall(ctx: Context, call: EngineCall): void {
+  const { j } = ctx;
+  const node = call.path.node;
+  ctx.needsBridge = true;
+  const opts = call.optionsIndex >= 0 ? unwrap(node.arguments[call.optionsIndex]) : null;
+  const sync = j.callExpression(j.memberExpression(node.callee.object, j.identifier(`${call.method}Sync`)), node.arguments);
+  if (!opts || (opts.type === 'ObjectExpression' && !asyncProperty(opts) && !hasSpread(opts))) {
+    call.path.replace(sync);
+  } else if (isPure(opts) && node.arguments.every(isPure) && isPure(node.callee.object)) {
+    const test = j.logicalExpression('&&', opts, j.memberExpression(opts, j.identifier('async')));
+    call.path.replace(j.conditionalExpression(test, node, sync));
+  } else {
+    leaveForReview(ctx, call.path, `${call.method}() result is tested for a Promise (sc-auth 6 dual mode), and its options cannot be read twice safely: without a callback sc-auth-bridge always returns a Promise; use ${call.method}Sync() where 'async' is not set`);
+    return;
+  }
+  ctx.changed = true; ctx.version++;
+}
+
+/** Identifiers, literals, `this` and plain member chains: reading them twice changes nothing. */
+function isPure(node: any): boolean {
+  node = unwrap(node);
+  if (!node) return false;
+  if (node.type === 'Identifier' || node.type === 'ThisExpression' || (/Literal$/.test(node.type) && node.type !== 'TemplateLiteral')) return true;
+  if (node.type === 'MemberExpression' && !node.computed) return isPure(node.object);
+  return false;
 }
 
 export default standalone('sync-calls', [['sync-calls', syncCallsStep]]);

@@ -67,7 +67,7 @@ export function checkStep(ctx: Context): void {
       continue;
     }
     const mode = call.kind === 'instance' ? syncMode(ctx, call) : 'promise';
-    if (mode === 'sync') report(ctx, call.path, 'sync-call', `${call.method}() is used as an sc-auth 6 synchronous call; ag-auth returns a Promise`);
+    if (mode === 'sync' || mode === 'probe') report(ctx, call.path, 'sync-call', `${call.method}() is used as an sc-auth 6 synchronous call; ag-auth returns a Promise`);
     const opts = optionsLiteral(ctx, call);
     const a = opts && asyncProperty(opts.node);
     if (a && call.method === 'signToken') report(ctx, call.path, 'async-option', "'async' in signToken() options: ag-auth rejects it (\"async\" is not allowed in \"options\")", a.prop);

@@ -5,7 +5,11 @@ import { asyncProperty, type EngineCall, optionsLiteral } from './calls';
 import { isFunctionNode, propName, unwrap } from './analysis';
 import { visit } from './walk';
 
-export type SyncMode = 'promise' | 'sync' | 'dual';
+/**
+ * 'dual': in the async branch of dual-mode code, a Promise either way; 'probe': the result is
+ * tested (`r instanceof Promise`, `typeof r.then`), so sc-auth 6 gave a value unless `async` was set.
+ */
+export type SyncMode = 'promise' | 'sync' | 'dual' | 'probe';
 
 export function nearestFunction(path: ASTPath<any>): ASTPath<any> | null {
   for (let p: any = path.parent; p; p = p.parent) if (isFunctionNode(p.node)) return p;
@@ -40,8 +44,8 @@ export function syncMode(ctx: Context, call: EngineCall): SyncMode {
     }
   }
   const assigned = assignedName(p);
-  if (assigned && fn && testsInstanceOfPromise(fn.node.body, assigned)) return 'dual';
-  if (assigned && !fn && testsInstanceOfPromise(ctx.root.get().node, assigned)) return 'dual';
+  if (assigned && fn && testsInstanceOfPromise(fn.node.body, assigned)) return 'probe';
+  if (assigned && !fn && testsInstanceOfPromise(ctx.root.get().node, assigned)) return 'probe';
   return 'sync';
 }
 
