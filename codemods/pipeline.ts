@@ -11,11 +11,14 @@ import { asyncOptionStep } from './async-option';
 import { legacyEnginesStep } from './legacy-engines';
 import { importsStep } from './imports';
 import { checkStep } from './lib/check';
+import { mightBeRelevant } from './lib/prefilter';
 
 export type { Finding, RuleId, Target, PipelineOptions } from './lib/types';
 export { RULES, TRANSFORMS } from './lib/types';
 export { ParseError, parserFor } from './lib/parse';
 export { migratePackageJson, checkPackageJson } from './package-json';
+/** Also in dist/codemods/lib/prefilter.js, which loads nothing else. */
+export { mightBeRelevant } from './lib/prefilter';
 
 export interface PipelineResult {
   output: string;
@@ -36,13 +39,6 @@ export const PIPELINE_STEPS: ReadonlyArray<[string, Step]> = [
   ['imports', importsStep],
 ];
 
-// Every legacy usage mentions one of these words; anything else cannot need migrating.
-const RELEVANT = /sc-auth|signToken|verifyToken|authEngine|setAuthEngine/i;
-
-/** Cheap text pre-filter: false means the file certainly has nothing to migrate or report. */
-export function mightBeRelevant(source: string): boolean {
-  return RELEVANT.test(source);
-}
 
 export function migrateSource(source: string, filePath: string, options: PipelineOptions = {}): PipelineResult {
   const unchanged = { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };

@@ -126,6 +126,15 @@ describe('mightBeRelevant', () => {
   it('is false for ordinary code', () => {
     expect(mightBeRelevant("const express = require('express');\napp.get('/', (req, res) => res.send('ok'));\n")).toBe(false);
   });
+  it('is also served by dist/codemods/lib/prefilter.js, which loads no other module (the CLI requires it in every worker)', () => {
+    const dist = path.resolve(__dirname, '../../dist/codemods');
+    const script = `const m = require(${JSON.stringify(path.join(dist, 'lib/prefilter.js'))});
+      const loaded = Object.keys(require.cache).filter((f) => !f.endsWith('prefilter.js'));
+      console.log(JSON.stringify({ loaded, yes: m.mightBeRelevant('engine.signToken(t)'), no: m.mightBeRelevant('x') }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 }));
+    expect(out).toEqual({ loaded: [], yes: true, no: false });
+    expect(require(path.join(dist, 'pipeline.js')).mightBeRelevant).toBe(require(path.join(dist, 'lib/prefilter.js')).mightBeRelevant);
+  });
 });
 
 describe('TypeScript imports follow the project tsconfig', () => {
