@@ -4,7 +4,7 @@
  * callback parameter becomes a local function that settles the Promise, so every path that called
  * back now resolves or rejects, exactly once (a Promise settles once, like sc-auth's callback).
  */
-import { type Context, leaveForReview } from './lib/context';
+import { type Context, leaveForReview, report } from './lib/context';
 import { findEngineDefs } from './lib/engines';
 import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
@@ -16,7 +16,11 @@ export function legacyEnginesStep(ctx: Context): void {
   const { j } = ctx;
   const defs = findEngineDefs(ctx);
   for (const def of defs) {
-    if (!def.convertible && !def.dual) {
+    if (def.exported && !def.dual) {
+      // The project's own engine module: its users are elsewhere (and a look-alike may never reach
+      // SocketCluster), so the file stays as written and the finding says what to do.
+      for (const m of def.methods) report(ctx, m.path, 'callback-engine', `${m.label} takes a callback: ${def.why}`, m.path.node);
+    } else if (!def.convertible && !def.dual) {
       // All or nothing per engine: half a Promise engine would break its callback consumers.
       for (const m of def.methods) leaveForReview(ctx, m.path, `${m.label} is a callback engine this codemod cannot rewrite: ${def.why}`);
     }

@@ -239,9 +239,13 @@ export class Analysis {
     node = unwrap(node);
     if (!node) return undefined;
     if (node.type === 'NewExpression' && this.isClassExpr(path, node.callee)) return 'instance';
-    // `options.authEngine || new AuthEngine()`: either side being an engine makes it one.
-    if (node.type === 'LogicalExpression') return this.engineKind(path, node.left) || this.engineKind(path, node.right);
-    if (node.type === 'ConditionalExpression') return this.engineKind(path, node.consequent) || this.engineKind(path, node.alternate);
+    // `options.authEngine || new AuthEngine()`: either side being an engine makes it one, unless the
+    // other side is visibly something else (`options.authEngine || new LocalAuthEngine()`).
+    if (node.type === 'LogicalExpression' || node.type === 'ConditionalExpression') {
+      const sides = node.type === 'LogicalExpression' ? [node.left, node.right] : [node.consequent, node.alternate];
+      if (sides.some((s) => this.isOtherObject(path, s))) return undefined;
+      return this.engineKind(path, sides[0]) || this.engineKind(path, sides[1]);
+    }
     if (node.type === 'Identifier') {
       const tag = this.engines.lookup(path, node.name);
       if (tag) return tag as EngineKind;
@@ -262,6 +266,14 @@ export class Analysis {
     if (node.type === 'CallExpression' && propName(node.callee) === 'createAuthEngine' &&
       this.moduleSourceOf(path, node.callee.object) === BRIDGE_MODULE) return 'instance';
     return undefined;
+  }
+
+  /** A value that is certainly not an sc-auth engine: `new Other()`, a literal, a function. */
+  private isOtherObject(path: ASTPath<any>, node: any): boolean {
+    node = unwrap(node);
+    if (!node) return false;
+    if (node.type === 'NewExpression') return !this.isClassExpr(path, node.callee);
+    return node.type === 'ObjectExpression' || isFunctionNode(node) || node.type === 'ClassExpression';
   }
 
   private isServerExpr(node: any): boolean {

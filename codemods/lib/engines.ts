@@ -146,7 +146,11 @@ export function isCallbackMethod(fn: any): boolean {
   return isCallbackStyle(fn) && fn.params.length === 4;
 }
 
-export interface EngineDef { methods: EngineMethod[]; convertible: boolean; dual: boolean; why?: string }
+export interface EngineDef {
+  methods: EngineMethod[]; convertible: boolean; dual: boolean; why?: string;
+  /** Exported, not given to the server here: reported, the file itself is left as written. */
+  exported?: boolean;
+}
 
 /** `module.exports` / `exports` as an assignment target. */
 function isModuleExports(node: any): boolean {
@@ -156,62 +160,69 @@ function isModuleExports(node: any): boolean {
   return propName(node) === 'exports' && unwrap(node.object).type === 'Identifier' && unwrap(node.object).name === 'module';
 }
 
+/** One exported thing: the definitions that make it up (an object, or a constructor and its prototype methods). */
+interface Exported { parts: any[]; functions?: ASTPath<any>[]; name?: string }
+
 /**
- * Definitions this module exports: `module.exports = X`, `module.exports.signToken = fn`,
- * `export default X`, `export const engine = X`, `export function signToken(...)`. An engine module
- * (`module.exports = { signToken(token, key, options, callback) {...}, verifyToken(...) }`) is
- * usually handed to the server from another file, where this file cannot be seen.
+ * Definitions this module exports: `module.exports = X`, `module.exports.AuthEngine = X`,
+ * `module.exports.signToken = fn`, `export default X`, `export const engine = X`,
+ * `export function signToken(...)`. An engine module is usually handed to the server from another
+ * file, where this file cannot be seen.
  */
-function exportedDefinitions(ctx: Context): any[] {
-  const out: any[] = [];
+function exportedDefinitions(ctx: Context): Exported[] {
+  const out: Exported[] = [];
   const memberAssignments: any[] = [];
-  const namedFunctions: any[] = [];
+  const namedFunctions: ASTPath<any>[] = [];
   ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
     const left = unwrap(p.node.left);
-    if (isModuleExports(left)) { out.push(...definitionsOf(ctx, p.get('right'))); return; }
-    if (METHOD_NAMES.has(propName(left) || '') && isModuleExports(left.object)) memberAssignments.push({ protoAssignment: p });
+    if (isModuleExports(left)) { out.push({ parts: definitionsOf(ctx, p.get('right')) }); return; }
+    if (!isModuleExports(left.object)) return;
+    const name = propName(left) || '';
+    if (METHOD_NAMES.has(name)) memberAssignments.push({ protoAssignment: p });
+    else out.push({ parts: definitionsOf(ctx, p.get('right')), name });
   });
   ctx.nodes.of('ExportDefaultDeclaration', 'ExportNamedDeclaration').forEach((p: ASTPath<any>) => {
     const decl = p.node.declaration;
     if (!decl) return;
     if (p.node.type === 'ExportDefaultDeclaration') {
-      if (/^Class/.test(decl.type)) out.push(decl);
-      else out.push(...definitionsOf(ctx, p.get('declaration')));
+      out.push({ parts: /^Class/.test(decl.type) ? [decl] : definitionsOf(ctx, p.get('declaration')) });
     } else if (decl.type === 'VariableDeclaration') {
-      decl.declarations.forEach((_: any, i: number) => out.push(...definitionsOf(ctx, p.get('declaration', 'declarations', i, 'init'))));
+      decl.declarations.forEach((d: any, i: number) => out.push({ parts: definitionsOf(ctx, p.get('declaration', 'declarations', i, 'init')), name: d.id && d.id.name }));
     } else if (/^Class/.test(decl.type)) {
-      out.push(decl, ...prototypeOf(ctx, decl.id?.name ?? ''));
+      out.push({ parts: [decl, ...prototypeOf(ctx, decl.id?.name ?? '')], name: decl.id?.name });
     } else if (decl.type === 'FunctionDeclaration' && METHOD_NAMES.has(decl.id?.name)) {
       namedFunctions.push(p.get('declaration'));
     }
   });
   // Methods assigned or exported one by one form one engine.
-  if (memberAssignments.length) out.push({ group: memberAssignments });
-  if (namedFunctions.length) out.push({ functions: namedFunctions });
+  if (memberAssignments.length) out.push({ parts: memberAssignments });
+  if (namedFunctions.length) out.push({ parts: [], functions: namedFunctions });
   return out;
 }
 
 /**
- * An engine this module exports whose methods still take callbacks. Only the full shape counts
- * (both methods, each `(token, key, options, callback)` calling back): a jsonwebtoken helper
- * `signToken(userId, role)` is not an engine. Its callers live in other files and may pass
- * callbacks, so it is never converted here.
+ * An engine this module exports whose methods still take callbacks. Only an engine's shape counts:
+ * both methods, and either each `(token, key, options, callback)` calling back, or a constructor
+ * named like an engine (SocketCluster 1.x's own `AuthEngine.prototype.verifyToken = function
+ * (token, key, callback)`). A jsonwebtoken helper `signToken(userId, role)` is not an engine. Its
+ * callers live in other files and may pass callbacks, so it is never converted here.
  */
 function exportedEngineDefs(ctx: Context, seen: Set<any>): EngineDef[] {
   const out: EngineDef[] = [];
   for (const def of exportedDefinitions(ctx)) {
-    const parts = def.group ?? (def.functions ? [] : [def]);
-    let methods: EngineMethod[] = parts.flatMap((d: any) => methodsOf(ctx, d));
-    if (def.functions) {
-      methods = def.functions.map((fp: ASTPath<any>) => ({ path: fp, name: fp.node.id.name, label: `the exported ${fp.node.id.name}()` }));
-    }
+    const methods: EngineMethod[] = def.functions
+      ? def.functions.map((fp) => ({ path: fp, name: fp.node.id.name, label: `the exported ${fp.node.id.name}()` }))
+      : def.parts.flatMap((d: any) => methodsOf(ctx, d));
     const names = new Set(methods.map((m) => m.name));
-    if (!names.has('signToken') || !names.has('verifyToken')) continue;
-    if (!methods.every((m) => isCallbackMethod(m.path.node)) || methods.some((m) => seen.has(m.path.node))) continue;
+    if (!names.has('signToken') || !names.has('verifyToken') || methods.some((m) => seen.has(m.path.node))) continue;
+    const ctorName = def.name ?? def.parts.map((d: any) => d.id?.name).find(Boolean) ?? '';
+    const engineLike = /engine/i.test(ctorName) && def.parts.some((d: any) => d.protoAssignment);
+    const callbackMethods = methods.filter((m) => isCallbackStyle(m.path.node));
+    if (!(methods.every((m) => isCallbackMethod(m.path.node)) || (engineLike && callbackMethods.length))) continue;
     for (const m of methods) seen.add(m.path.node);
-    const dual = methods.some((m) => testsCallback(m.path.node));
+    const dual = callbackMethods.some((m) => testsCallback(m.path.node));
     out.push({
-      methods, convertible: false, dual,
+      methods: callbackMethods, convertible: false, dual, exported: true,
       why: dual ? 'it also works without a callback, returning the value synchronously'
         : "it is exported, and callers in other files may pass callbacks; where it is given to socketcluster-server 15+, wrap it in fromLegacyEngine() from 'sc-auth-bridge' or make it return Promises",
     });
