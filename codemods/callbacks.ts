@@ -90,9 +90,25 @@ function asyncOutOfReach(ctx: Context, call: EngineCall): boolean {
   });
   if (assigned) return true;
   const lit = optionsLiteral(ctx, call);
-  if (!lit) return false;
+  // `var opts = cond ? { async: true } : {}`, `opts = base || { async: true }`: not one literal to edit.
+  if (!lit) return initializers(call.path, arg.name).some(mentionsAsync);
   if (hasSpread(lit.node)) return true;
   return !!asyncProperty(lit.node) && !lit.single;
+}
+
+/** The values a variable is declared or assigned with (in its own scope). */
+function initializers(path: ASTPath<any>, name: string): any[] {
+  const scope = path.scope && path.scope.lookup(name);
+  if (!scope) return [];
+  const out: any[] = [];
+  for (const decl of (scope.getBindings()[name] || []) as ASTPath<any>[]) {
+    const parent: any = decl.parentPath && decl.parentPath.node;
+    if (parent && parent.type === 'VariableDeclarator' && parent.id === decl.node && parent.init) out.push(parent.init);
+  }
+  visit(scope.node, (n) => {
+    if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === name) out.push(n.right);
+  });
+  return out;
 }
 
 function convert(ctx: Context, call: EngineCall): void {

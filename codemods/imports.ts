@@ -6,7 +6,8 @@
  * is a drop-in (it is the class and has `.AuthEngine`), so only the string changes.
  */
 import type { ASTPath } from 'jscodeshift';
-import { type Context, leaveForReview, report } from './lib/context';
+import { type Context, leaveForReview, report, semi } from './lib/context';
+import { STATEMENT_PLACEHOLDER } from './lib/calls';
 import { isLegacyDynamicImport, isLegacyRequire, isLegacySource, propName, unwrap } from './lib/analysis';
 import { leftoversNeedBridge } from './lib/check';
 import { standalone } from './lib/run';
@@ -105,7 +106,30 @@ function planAgAuth(ctx: Context): Plan {
     handled.add(src);
     const specs = p.node.specifiers || [];
     if (specs.length === 0) { edits.push(() => setSource(ctx, src, AG_MODULE)); return; }
-    if (specs.length > 1) return fail('several names are imported from sc-auth', p.node);
+    if (specs.length > 1) {
+      // `import { AuthEngine, SCAuthEngine } from 'sc-auth'` (@types/sc-auth): one import per name,
+      // each of ag-auth's class (SCAuthEngine is an interface: a type-only import).
+      const names = specs.map((x: any) => (x.type === 'ImportSpecifier' ? (x.imported.name ?? x.imported.value) : ''));
+      if (!names.every((n: string) => n === 'AuthEngine' || n === 'SCAuthEngine')) return fail('several names are imported from sc-auth', p.node);
+      const q = (src.extra?.raw ?? src.raw ?? "'")[0] === '"' ? '"' : "'";
+      const equals = needsImportEquals(ctx.file);
+      const end = semi(ctx);
+      const lines = specs.map((x: any, i: number) => {
+        const typeOnly = names[i] === 'SCAuthEngine' || x.importKind === 'type' || p.node.importKind === 'type';
+        if (equals && !typeOnly) return `import ${x.local.name} = require(${q}${AG_MODULE}${q})${end}`;
+        return `import ${typeOnly ? 'type ' : ''}${x.local.name} from ${q}${AG_MODULE}${q}${end}`;
+      });
+      edits.push(() => {
+        // Written as text: recast would put a blank line between statements it inserts.
+        const marker = `${STATEMENT_PLACEHOLDER}${ctx.placeholders.size}__`;
+        ctx.placeholders.set(marker, lines.join('\n'));
+        const stmt: any = j.expressionStatement(j.identifier(marker));
+        stmt.comments = p.node.comments;
+        p.replace(stmt);
+        ctx.changed = true; ctx.version++;
+      });
+      return;
+    }
     const s = specs[0];
     const local = s.local.name;
     if (s.type === 'ImportSpecifier') {

@@ -50,6 +50,35 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
   };
 }
 
+const SEMI_STATEMENTS = ['ExpressionStatement', 'VariableDeclaration', 'ReturnStatement', 'ThrowStatement', 'ImportDeclaration'];
+const semicolonCache = new WeakMap<Context, boolean>();
+
+/**
+ * Does the file end its statements with semicolons? Majority of the statements as written (a file
+ * with none at all is "standard" style): new statements follow it.
+ */
+export function usesSemicolons(ctx: Context): boolean {
+  const hit = semicolonCache.get(ctx);
+  if (hit !== undefined) return hit;
+  let semi = 0;
+  let bare = 0;
+  for (const p of ctx.nodes.of(...SEMI_STATEMENTS)) {
+    const n: any = p.node;
+    if (typeof n.end !== 'number' || !n.loc) continue;
+    if (n.type === 'VariableDeclaration' && /^For/.test(p.parent?.node?.type ?? '')) continue;
+    if (ctx.source.charCodeAt(n.end - 1) === 59 /* ; */) semi++;
+    else bare++;
+  }
+  const result = semi >= bare;
+  semicolonCache.set(ctx, result);
+  return result;
+}
+
+/** `;` or '' by the file's style. */
+export function semi(ctx: Context): string {
+  return usesSemicolons(ctx) ? ';' : '';
+}
+
 function locOf(node: any): { line: number; column: number } {
   const start = node && node.loc && node.loc.start;
   return start ? { line: start.line, column: start.column + 1 } : { line: 0, column: 0 };
