@@ -13,15 +13,28 @@ const TYPES_LEGACY = '@types/sc-auth';
 const TYPES_AG = '@types/ag-auth';
 const TYPES_AG_RANGE = '^1.0.3';
 
-function bridgeRange(): string {
-  // dist/codemods/package-json.js (built) or codemods/package-json.ts (tests): our own package.json
+/** This package's own directory: dist/codemods/package-json.js (built) or codemods/package-json.ts (tests). */
+function bridgeRoot(): string | undefined {
   for (const up of [['..', '..'], ['..']]) {
+    const dir = path.join(__dirname, ...up);
     try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, ...up, 'package.json'), 'utf8'));
-      if (pkg.name === BRIDGE_MODULE && typeof pkg.version === 'string') return `^${pkg.version}`;
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === BRIDGE_MODULE) return fs.realpathSync(dir);
     } catch { /* try the next */ }
   }
-  return '*';
+  return undefined;
+}
+
+/**
+ * sc-auth-bridge is not on the npm registry (`^0.1.0` would fail `npm install` with E404): the
+ * dependency points at the copy of this package that ran the migration, as a `file:` path relative
+ * to the package.json (what `npm install /path/to/sc-auth-bridge` writes).
+ */
+function bridgeSpec(filePath: string): string {
+  const root = bridgeRoot();
+  if (!root) return '*';
+  const rel = path.relative(path.dirname(path.resolve(filePath)), root).split(path.sep).join('/');
+  return `file:${rel || '.'}`;
 }
 
 function parse(text: string, filePath: string): any {
@@ -62,7 +75,7 @@ export function migratePackageJson(text: string, filePath: string,
     if (LEGACY_MODULE in deps) {
       // A package whose files only need the compat engine gets it in sc-auth's place, not an unused ag-auth.
       pkg[section] = opts.needsBridge && !opts.needsAgAuth
-        ? renameKey(pkg[section], LEGACY_MODULE, BRIDGE_MODULE, bridgeRange())
+        ? renameKey(pkg[section], LEGACY_MODULE, BRIDGE_MODULE, bridgeSpec(filePath))
         : renameKey(pkg[section], LEGACY_MODULE, 'ag-auth', AG_VERSION_RANGE);
       legacySection = legacySection ?? section;
       changed = true;
@@ -79,7 +92,7 @@ export function migratePackageJson(text: string, filePath: string,
   }
   if (opts.needsBridge && !has(BRIDGE_MODULE) && pkg.name !== BRIDGE_MODULE) {
     const section = legacySection === 'devDependencies' ? 'devDependencies' : 'dependencies';
-    pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeRange() };
+    pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeSpec(filePath) };
     changed = true;
   }
   if (!changed) return { output: text, changed: false, findings: [] };
@@ -89,7 +102,13 @@ export function migratePackageJson(text: string, filePath: string,
   if (eol === '\r\n') output = output.replace(/\n/g, '\r\n');
   if (/\r?\n$/.test(text)) output += eol;
   if (text.startsWith('\uFEFF')) output = '\uFEFF' + output;
-  return { output, changed: output !== text, findings: [] };
+  const findings: Finding[] = [];
+  const spec = SECTIONS.map((sec) => pkg[sec] && pkg[sec][BRIDGE_MODULE]).find((v) => typeof v === 'string');
+  if (spec && spec.startsWith('file:') && !SECTIONS.some((sec) => { try { return BRIDGE_MODULE in (JSON.parse(text)[sec] || {}); } catch { return false; } })) {
+    findings.push({ file: filePath, ...lineOf(output, `"${BRIDGE_MODULE}"`), rule: 'bridge-import', severity: 'info',
+      message: `'${BRIDGE_MODULE}' is not on the npm registry: the dependency points at the copy that ran this migration (${spec}); commit a path or tarball your installs can reach` });
+  }
+  return { output, changed: output !== text, findings };
 }
 
 export function checkPackageJson(text: string, filePath: string): Finding[] {

@@ -41,7 +41,8 @@ function cases(): Case[] {
 function run(c: Case, source: string, filePath: string): { output: string; findings: Finding[] } {
   const options = c.options ? JSON.parse(fs.readFileSync(c.options, 'utf8')) : {};
   if (c.folder === 'package-json') {
-    const r = migratePackageJson(source, filePath, { needsBridge: !!options.needsBridge, needsAgAuth: !!options.needsAgAuth });
+    // Where the package.json sits decides the relative `file:` path to this package.
+    const r = migratePackageJson(source, path.join(path.dirname(c.input), filePath), { needsBridge: !!options.needsBridge, needsAgAuth: !!options.needsAgAuth });
     return { output: r.output, findings: r.findings };
   }
   if (c.folder === 'pipeline' || c.folder === 'untouched') {
