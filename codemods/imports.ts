@@ -13,17 +13,20 @@ import { leftoversNeedBridge } from './lib/check';
 import { standalone } from './lib/run';
 import { AG_MODULE, BRIDGE_MODULE } from './lib/types';
 import { needsImportEquals } from './lib/tsconfig';
+import { engineForOldServer } from './lib/engines';
 
 type Edit = () => void;
 
 export function importsStep(ctx: Context): void {
   if (!ctx.analysis.importsLegacy) return;
   const plan = planAgAuth(ctx);
-  const bridge = ctx.target === 'bridge' || ctx.needsBridge || !plan.ok || leftoversNeedBridge(ctx);
+  const oldServer = engineForOldServer(ctx);
+  const bridge = ctx.target === 'bridge' || ctx.needsBridge || !plan.ok || leftoversNeedBridge(ctx) || !!oldServer;
   if (bridge) {
     toBridge(ctx);
     ctx.importsBridge = true;
     if (!plan.ok && plan.why) report(ctx, null, 'bridge-import', `imports sc-auth-bridge: ${plan.why}`, plan.node);
+    else if (oldServer && ctx.target !== 'bridge') report(ctx, null, 'bridge-import', `imports sc-auth-bridge: ${oldServer.why}`, oldServer.node);
     return;
   }
   for (const edit of plan.edits) edit();

@@ -7,7 +7,7 @@ import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynam
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
 import { syncMode } from './sync-mode';
-import { findCallbackEngines } from './engines';
+import { findCallbackEngines, unknownServerEngine } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
 function engineCalls(ctx: Context): EngineCall[] {
@@ -54,8 +54,10 @@ export function checkStep(ctx: Context): void {
     else if (isLegacyDynamicImport(n)) importSite(p, n.type === 'ImportExpression' ? n.source : n.arguments[0]);
     else if (n.callee.type === 'MemberExpression' && /^(mock|doMock|resolve)$/.test(propName(n.callee) || '') && isLegacySource(n.arguments[0])) importSite(p, n.arguments[0]);
   });
-  // Calls
+  // Calls. Server receivers whose engine is the project's own (given from elsewhere, no sc-auth here) are look-alikes.
+  const foreignServer = !ctx.analysis.importsLegacy && !!unknownServerEngine(ctx);
   for (const call of engineCalls(ctx)) {
+    if (foreignServer && call.kind === 'server') continue;
     if (!call.kind) {
       if (call.callbackIndex >= 0 && ctx.analysis.importsLegacy) {
         report(ctx, call.path, 'manual-review', `${call.method}() with a callback on a receiver not known to be an sc-auth engine`);

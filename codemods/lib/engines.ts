@@ -3,6 +3,7 @@ import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
 import { isFunctionNode, propName, unwrap } from './analysis';
 import { visit } from './walk';
+import { projectFacts } from './project';
 
 export interface EngineMethod {
   /** Path of the function node (ObjectMethod / ClassMethod / FunctionExpression). */
@@ -12,9 +13,11 @@ export interface EngineMethod {
 }
 
 const METHOD_NAMES = new Set(['signToken', 'verifyToken']);
+/** Code that is visibly SocketCluster's: a require/import of it, its server objects. */
+const SC_CODE = /['"](socketcluster|socketcluster-server|sc-auth)['"/]|\b(scServer|agServer|setAuthEngine|SCWorker)\b/;
 
 /** Expressions given to SocketCluster as its auth engine. */
-function engineArguments(ctx: Context): ASTPath<any>[] {
+export function engineArguments(ctx: Context): ASTPath<any>[] {
   const out: ASTPath<any>[] = [];
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     if (propName(p.node.callee) === 'setAuthEngine' && p.node.arguments.length >= 1) out.push(p.get('arguments', 0));
@@ -209,6 +212,8 @@ function exportedDefinitions(ctx: Context): Exported[] {
  */
 function exportedEngineDefs(ctx: Context, seen: Set<any>): EngineDef[] {
   const out: EngineDef[] = [];
+  // The same shape is a common jsonwebtoken helper: only a SocketCluster project's module counts.
+  if (!projectFacts(ctx.file).socketCluster && !SC_CODE.test(ctx.source)) return out;
   for (const def of exportedDefinitions(ctx)) {
     const methods: EngineMethod[] = def.functions
       ? def.functions.map((fp) => ({ path: fp, name: fp.node.id.name, label: `the exported ${fp.node.id.name}()` }))
@@ -243,6 +248,24 @@ export function unknownServerEngine(ctx: Context): string | undefined {
     if (node.type === 'Identifier' && node.name === 'undefined') continue;
     const line = node.loc ? node.loc.start.line : '?';
     return `the engine given to the server at line ${line} is defined elsewhere and may still take callbacks`;
+  }
+  return undefined;
+}
+
+/**
+ * An sc-auth engine instance handed to the server here (`setAuthEngine(new AuthEngine())`,
+ * `authEngine: new AuthEngine()`) in a project not known to run socketcluster-server 15+: ag-auth
+ * there crashes server 14 on the first handshake (it rejects the `null` token 14 verifies), the
+ * bridge serves 14 and 15+. Returns why, or undefined.
+ */
+export function engineForOldServer(ctx: Context): { why: string; node: any } | undefined {
+  // `socketcluster/scworker` exists up to SocketCluster 14 only.
+  const major = /['"]socketcluster\/scworker['"]/.test(ctx.source) ? 14 : projectFacts(ctx.file).serverMajor;
+  if (major !== undefined && major >= 15) return undefined;
+  for (const arg of engineArguments(ctx)) {
+    if (ctx.analysis.engineKind(arg, arg.node) !== 'instance') continue;
+    const on = major !== undefined ? `socketcluster-server ${major}` : 'a socketcluster-server whose version the nearest package.json does not give';
+    return { node: arg.node, why: `the engine handed to the server at line ${arg.node.loc ? arg.node.loc.start.line : '?'} runs on ${on}; sc-auth-bridge serves 14 and 15+ (ag-auth needs 15+)` };
   }
   return undefined;
 }

@@ -137,6 +137,36 @@ describe('mightBeRelevant', () => {
   });
 });
 
+describe('the nearest package.json decides what is a SocketCluster project', () => {
+  const engineModule = "const jwt = require('jsonwebtoken');\nmodule.exports = {\n  signToken(t, k, o, callback) { jwt.sign(t, k, o, callback); },\n  verifyToken(t, k, o, callback) { jwt.verify(t, k, o, callback); },\n};\n";
+  const worker = "var AuthEngine = require('sc-auth').AuthEngine;\nmodule.exports.run = function (worker) {\n  worker.scServer.setAuthEngine(new AuthEngine());\n};\n";
+  function project(pkg: object | null): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-auth-bridge-project-'));
+    if (pkg) fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg));
+    return dir;
+  }
+
+  it('an exported engine-shaped module is a callback engine only in a SocketCluster project (else a jsonwebtoken helper)', () => {
+    const sc = project({ dependencies: { socketcluster: '^14.4.2' } });
+    const express = project({ dependencies: { express: '^4.0.0' } });
+    expect(checkSource(engineModule, path.join(sc, 'auth.js')).map((f) => f.rule)).toEqual(['callback-engine', 'callback-engine']);
+    expect(checkSource(engineModule, path.join(express, 'auth.js'))).toEqual([]);
+    expect(migrateSource(engineModule, path.join(express, 'auth.js')).changed).toBe(false);
+  });
+
+  it('an sc-auth engine handed to the server moves to ag-auth only when the project runs socketcluster-server 15+', () => {
+    const modern = project({ dependencies: { 'socketcluster-server': '^17.0.0', 'sc-auth': '^5.0.2' } });
+    const old = project({ dependencies: { socketcluster: '~14.4.2', 'sc-auth': '^5.0.2' } });
+    const unknown = project({ dependencies: { 'sc-auth': '^5.0.2' } });
+    expect(migrateSource(worker, path.join(modern, 'worker.js')).output).toContain("require('ag-auth')");
+    for (const dir of [old, unknown]) {
+      const r = migrateSource(worker, path.join(dir, 'worker.js'));
+      expect(r.output).toContain("require('sc-auth-bridge').AuthEngine");
+      expect(r.findings.map((f) => f.rule)).toEqual(['bridge-import']);
+    }
+  });
+});
+
 describe('TypeScript imports follow the project tsconfig', () => {
   const src = "import { AuthEngine } from 'sc-auth';\nexport const e = new AuthEngine();\n";
   const project = (compilerOptions: object) => {
