@@ -103,12 +103,33 @@ export function migratePackageJson(text: string, filePath: string,
   if (/\r?\n$/.test(text)) output += eol;
   if (text.startsWith('\uFEFF')) output = '\uFEFF' + output;
   const findings: Finding[] = [];
+  const pinned = pinnedServer(pkg);
+  if (legacySection && pinned) {
+    findings.push({ file: filePath, ...lineOf(output, `"${pinned.name}"`), rule: 'manual-review', severity: 'error',
+      message: `${pinned.name} ${pinned.range} is left as it is: ${SERVER_14_NOTE}` });
+  }
   const spec = SECTIONS.map((sec) => pkg[sec] && pkg[sec][BRIDGE_MODULE]).find((v) => typeof v === 'string');
   if (spec && spec.startsWith('file:') && !SECTIONS.some((sec) => { try { return BRIDGE_MODULE in (JSON.parse(text)[sec] || {}); } catch { return false; } })) {
     findings.push({ file: filePath, ...lineOf(output, `"${BRIDGE_MODULE}"`), rule: 'bridge-import', severity: 'info',
       message: `'${BRIDGE_MODULE}' is not on the npm registry: the dependency points at the copy that ran this migration (${spec}); commit a path or tarball your installs can reach` });
   }
   return { output, changed: output !== text, findings };
+}
+
+const SERVER_14_NOTE = 'the migrated code (Promise calls on the server\'s engine, Promise engines, ag-auth) needs socketcluster-server 15+; on 14, give the server sc-auth-bridge\'s engine (authEngine / setAuthEngine, fromLegacyEngine() for your own engine) until the upgrade';
+
+/** A socketcluster-server / socketcluster dependency whose range stays below 15. */
+function pinnedServer(pkg: any): { name: string; range: string } | undefined {
+  for (const section of SECTIONS) {
+    const deps = pkg[section];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const name of ['socketcluster-server', 'socketcluster']) {
+      const range = deps[name];
+      const m = typeof range === 'string' ? /^\s*(?:[~^]|>=?|=)?\s*v?(\d+)/.exec(range) : null;
+      if (m && Number(m[1]) < 15) return { name, range };
+    }
+  }
+  return undefined;
 }
 
 export function checkPackageJson(text: string, filePath: string): Finding[] {
@@ -121,7 +142,7 @@ export function checkPackageJson(text: string, filePath: string): Finding[] {
       if (!(name in deps)) continue;
       const at = lineOf(text, `"${name}"`);
       findings.push({ file: filePath, ...at, rule: 'sc-auth-dependency', severity: 'error',
-        message: `${section} has '${name}': replace it with '${name === LEGACY_MODULE ? 'ag-auth' : TYPES_AG}'` });
+        message: `${section} has '${name}': replace it with '${name === LEGACY_MODULE ? 'ag-auth' : TYPES_AG}'${name === LEGACY_MODULE && pinnedServer(pkg) ? ` (${pinnedServer(pkg)!.name} ${pinnedServer(pkg)!.range}: ${SERVER_14_NOTE})` : ''}` });
     }
   }
   return findings;

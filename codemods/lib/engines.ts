@@ -252,6 +252,12 @@ export function unknownServerEngine(ctx: Context): string | undefined {
   return undefined;
 }
 
+/** The socketcluster-server major this file runs on, when known. */
+export function serverMajorOf(ctx: Context): number | undefined {
+  // `socketcluster/scworker` exists up to SocketCluster 14 only.
+  return /['"]socketcluster\/scworker['"]/.test(ctx.source) ? 14 : projectFacts(ctx.file).serverMajor;
+}
+
 /**
  * An sc-auth engine instance handed to the server here (`setAuthEngine(new AuthEngine())`,
  * `authEngine: new AuthEngine()`) in a project not known to run socketcluster-server 15+: ag-auth
@@ -259,8 +265,7 @@ export function unknownServerEngine(ctx: Context): string | undefined {
  * bridge serves 14 and 15+. Returns why, or undefined.
  */
 export function engineForOldServer(ctx: Context): { why: string; node: any } | undefined {
-  // `socketcluster/scworker` exists up to SocketCluster 14 only.
-  const major = /['"]socketcluster\/scworker['"]/.test(ctx.source) ? 14 : projectFacts(ctx.file).serverMajor;
+  const major = serverMajorOf(ctx);
   if (major !== undefined && major >= 15) return undefined;
   for (const arg of engineArguments(ctx)) {
     if (ctx.analysis.engineKind(arg, arg.node) !== 'instance') continue;
