@@ -127,9 +127,14 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
   // A named function: every call in this file must itself be in tail position.
   const name = functionName(fnPath);
   if (!name) return null;
+  const isName = (n: any) => !!n && n.type === 'Identifier' && n.name === name;
   const callers = q.calls().filter((c: ASTPath<any>) => {
     const callee = c.node.callee;
-    return (callee.type === 'Identifier' && callee.name === name) || propName(callee) === name;
+    if ((callee.type === 'Identifier' && callee.name === name) || propName(callee) === name) return true;
+    // `verifyOne.call(null, t)`, `[a, b].forEach(verifyOne)`: called here as well, synchronously.
+    const invoker = propName(callee);
+    if ((invoker === 'call' || invoker === 'apply') && (isName(callee.object) || propName(callee.object) === name)) return true;
+    return !!invoker && SYNC_INVOKERS.has(invoker) && c.node.arguments.some((a: any) => isName(a) || propName(a) === name);
   });
   let reason: string | null = null;
   callers.forEach((c: ASTPath<any>) => {
