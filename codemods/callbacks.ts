@@ -182,7 +182,7 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
   const { j } = ctx;
   const valueName = call.method === 'signToken' ? 'signedToken' : 'decodedToken';
   let cb = unwrap(cbArg);
-  if (cb.type === 'Identifier') return namedCallback(ctx, cb.name, valueName);
+  if (cb.type === 'Identifier') return namedCallback(ctx, cb.name, valueName, call);
 
   if (!isFunctionValue(cb)) return 'the callback is not an inline function or a plain name (it is computed), so it cannot be split safely';
   let boundToThis = false;
@@ -213,7 +213,7 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
     const a = cb.body.arguments;
     const passThrough = a.length >= 1 && a.length <= 2 && a[0].type === 'Identifier' && a[0].name === E &&
       (a.length === 1 || (T && a[1].type === 'Identifier' && a[1].name === T)) && cb.body.callee.name !== E && cb.body.callee.name !== T;
-    if (passThrough && a.length === 2) return namedCallback(ctx, cb.body.callee.name, valueName);
+    if (passThrough && a.length === 2) return namedCallback(ctx, cb.body.callee.name, valueName, call);
   }
 
   const body = cb.body.type === 'BlockStatement' ? cb.body : null;
@@ -225,7 +225,7 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
       // The original parameter nodes keep their TypeScript annotations (`(token: string) =>`).
       const errParams = references(errBlock, E) ? [cb.params[0]] : [];
       if (okBlock.body.length === 0) return { method: 'catch', args: [mk([cb.params[0]], errBlock)], chain: [] };
-      return { method: 'then', args: [mk(T ? [cb.params[1]] : [], okBlock), mk(errParams, errBlock)], chain: [] };
+      return { method: 'then', args: [mk(T ? [payloadParam(ctx, call, cb.params[1])] : [], okBlock), mk(errParams, errBlock)], chain: [] };
     }
   }
   // One body for both outcomes: turn the outcome back into (err, token) and keep the body whole.
@@ -238,20 +238,32 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
   return {
     method: 'then',
     args: [
-      j.arrowFunctionExpression(T ? [id(T)] : [], j.arrayExpression(tuple as any)),
+      j.arrowFunctionExpression(T ? [payloadParam(ctx, call, id(T))] : [], j.arrayExpression(tuple as any)),
       j.arrowFunctionExpression([id(E)], j.arrayExpression(errTuple)),
     ],
     chain: [mk([j.arrayPattern(T ? [id(E), id(T)] : [id(E)])], cb.body)],
   };
 }
 
-function namedCallback(ctx: Context, name: string, valueName: string): Handlers | string {
+/**
+ * The payload parameter of a converted verifyToken in TypeScript: @types/sc-auth gave the callback
+ * `any`, @types/ag-auth types the Promise as `Jwt` (it really resolves the payload), so casts and
+ * property reads that compiled would not. An unannotated parameter keeps `any`.
+ */
+function payloadParam(ctx: Context, call: EngineCall, param: any): any {
+  if (call.method !== 'verifyToken' || param.type !== 'Identifier' || param.typeAnnotation || !/\.[cm]?tsx?$/.test(ctx.file)) return param;
+  const typed: any = ctx.j.identifier(param.name);
+  typed.typeAnnotation = ctx.j.tsTypeAnnotation(ctx.j.tsAnyKeyword());
+  return typed;
+}
+
+function namedCallback(ctx: Context, name: string, valueName: string, call?: EngineCall): Handlers | string {
   const { j } = ctx;
   if (name === 'arguments' || name === 'undefined') return `the callback ${name} is not a function name`;
   const v = name === valueName ? `${valueName}Value` : valueName;
   return {
     method: 'then',
-    args: [j.arrowFunctionExpression([j.identifier(v)], j.callExpression(j.identifier(name), [j.literal(null), j.identifier(v)])), j.identifier(name)],
+    args: [j.arrowFunctionExpression([call ? payloadParam(ctx, call, j.identifier(v)) : j.identifier(v)], j.callExpression(j.identifier(name), [j.literal(null), j.identifier(v)])), j.identifier(name)],
     chain: [],
   };
 }
