@@ -114,7 +114,7 @@ function planAgAuth(ctx: Context): Plan {
       // each of ag-auth's class (SCAuthEngine is an interface: a type-only import).
       const names = specs.map((x: any) => (x.type === 'ImportSpecifier' ? (x.imported.name ?? x.imported.value) : ''));
       if (!names.every((n: string) => n === 'AuthEngine' || n === 'SCAuthEngine')) return fail('several names are imported from sc-auth', p.node);
-      const q = (src.extra?.raw ?? src.raw ?? "'")[0] === '"' ? '"' : "'";
+      const q = quoteOf(src);
       const equals = needsImportEquals(ctx.file);
       const end = semi(ctx);
       const lines = specs.map((x: any, i: number) => {
@@ -122,15 +122,7 @@ function planAgAuth(ctx: Context): Plan {
         if (equals && !typeOnly) return `import ${x.local.name} = require(${q}${AG_MODULE}${q})${end}`;
         return `import ${typeOnly ? 'type ' : ''}${x.local.name} from ${q}${AG_MODULE}${q}${end}`;
       });
-      edits.push(() => {
-        // Written as text: recast would put a blank line between statements it inserts.
-        const marker = `${STATEMENT_PLACEHOLDER}${ctx.placeholders.size}__`;
-        ctx.placeholders.set(marker, lines.join('\n'));
-        const stmt: any = j.expressionStatement(j.identifier(marker));
-        stmt.comments = p.node.comments;
-        p.replace(stmt);
-        ctx.changed = true; ctx.version++;
-      });
+      edits.push(() => replaceWithText(ctx, p, lines.join('\n')));
       return;
     }
     const s = specs[0];
@@ -141,14 +133,7 @@ function planAgAuth(ctx: Context): Plan {
       const typeOnly = s.importKind === 'type' || p.node.importKind === 'type';
       if (!typeOnly && needsImportEquals(ctx.file)) {
         // CommonJS TypeScript without esModuleInterop: `import X = require()` is what works.
-        edits.push(() => {
-          const decl: any = j.tsImportEqualsDeclaration(j.identifier(local), j.tsExternalModuleReference(j.stringLiteral(AG_MODULE)));
-          const q = (src.extra?.raw ?? src.raw ?? "'")[0] === '"' ? '"' : "'";
-          decl.moduleReference.expression.extra = { raw: `${q}${AG_MODULE}${q}`, rawValue: AG_MODULE };
-          decl.comments = p.node.comments;
-          p.replace(decl);
-          ctx.changed = true; ctx.version++;
-        });
+        edits.push(() => replaceWithText(ctx, p, `import ${local} = require(${quoteOf(src)}${AG_MODULE}${quoteOf(src)})${semi(ctx)}`));
         return;
       }
       edits.push(() => {
@@ -161,12 +146,7 @@ function planAgAuth(ctx: Context): Plan {
       // import * as M / import M from 'sc-auth': M is module.exports
       rewriteModuleUses(p, local, false);
       if (s.type === 'ImportNamespaceSpecifier' && needsImportEquals(ctx.file)) {
-        edits.push(() => {
-          const decl: any = j.tsImportEqualsDeclaration(j.identifier(local), j.tsExternalModuleReference(j.stringLiteral(AG_MODULE)));
-          decl.comments = p.node.comments;
-          p.replace(decl);
-          ctx.changed = true; ctx.version++;
-        });
+        edits.push(() => replaceWithText(ctx, p, `import ${local} = require(${quoteOf(src)}${AG_MODULE}${quoteOf(src)})${semi(ctx)}`));
         return;
       }
       edits.push(() => {
@@ -273,6 +253,27 @@ function planAgAuth(ctx: Context): Plan {
   });
 
   return { ok: !why, edits, why, node: whyNode };
+}
+
+/** The quote the file used for this module string. */
+function quoteOf(lit: any): string {
+  return (lit.extra?.raw ?? lit.raw ?? "'")[0] === '"' ? '"' : "'";
+}
+
+/**
+ * Replaces an import statement with text written here: recast reprints a new declaration with a
+ * semicolon whatever the file's style, and with a blank line around a moved comment.
+ */
+function replaceWithText(ctx: Context, p: ASTPath<any>, text: string): void {
+  const marker = `${STATEMENT_PLACEHOLDER}${ctx.placeholders.size}__`;
+  ctx.placeholders.set(marker, text);
+  // The same node object becomes the placeholder statement: a new node would carry the comments
+  // above it with a blank line recast adds.
+  const node: any = p.node;
+  for (const key of Object.keys(node)) if (!['comments', 'loc', 'start', 'end', 'original'].includes(key)) delete node[key];
+  node.type = 'ExpressionStatement';
+  node.expression = ctx.j.identifier(marker);
+  ctx.changed = true; ctx.version++;
 }
 
 function isDeclaration(p: ASTPath<any>): boolean {

@@ -4,7 +4,7 @@
  * callback parameter becomes a local function that settles the Promise, so every path that called
  * back now resolves or rejects, exactly once (a Promise settles once, like sc-auth's callback).
  */
-import { type Context, leaveForReview, report } from './lib/context';
+import { type Context, followSemicolonStyle, leaveForReview, report, usesSemicolons } from './lib/context';
 import { findEngineDefs } from './lib/engines';
 import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
@@ -39,26 +39,32 @@ export function legacyEnginesStep(ctx: Context): void {
     const q = style.quote === 'double' ? '"' : "'";
     const unit = /^( +|\t)\S/m.exec(ctx.source)?.[1] ?? '  ';
     const params = ts ? '(err: any, value?: any)' : '(err, value)';
+    const body = fn.body.type === 'BlockStatement' ? fn.body.body : [j.expressionStatement(fn.body)];
+    // No-semicolon files: none in the new lines either, unless the body's first line would continue them.
+    // (recast drops a guarding `;[a].forEach()` EmptyStatement when it reprints the body)
+    const first = body.find((st: any) => st.type !== 'EmptyStatement');
+    const firstChar = first && typeof first.start === 'number' ? ctx.source[first.start] : '';
+    const end = usesSemicolons(ctx) || /[([`+\-/]/.test(firstChar) ? ';' : '';
+    const inner = usesSemicolons(ctx) ? ';' : '';
     // socketcluster-server 15+ authenticates on ANY resolved value, where SocketCluster 14 treated
     // a falsy token as "not authenticated": a verify that calls back without a token rejects, with
     // the error jsonwebtoken gives for a missing token (the server maps errors by name).
     const text = method.name === 'verifyToken'
       ? [
         `const ${cbName} = ${params} => {`,
-        `${unit}if (err) ${rejectName}(err);`,
+        `${unit}if (err) ${rejectName}(err)${inner}`,
         `${unit}// sc-auth-bridge: server 15+ treats any resolved value as authenticated, so no token rejects`,
-        `${unit}else if (!value) ${rejectName}(Object.assign(new Error(${q}jwt must be provided${q}), { name: ${q}JsonWebTokenError${q} }));`,
-        `${unit}else ${resolveName}(value);`,
-        '};',
+        `${unit}else if (!value) ${rejectName}(Object.assign(new Error(${q}jwt must be provided${q}), { name: ${q}JsonWebTokenError${q} }))${inner}`,
+        `${unit}else ${resolveName}(value)${inner}`,
+        `}${end}`,
       ].join('\n')
-      : `const ${cbName} = ${params} => (err ? ${rejectName}(err) : ${resolveName}(value));`;
+      : `const ${cbName} = ${params} => (err ? ${rejectName}(err) : ${resolveName}(value))${end}`;
     const marker = `${STATEMENT_PLACEHOLDER}${ctx.placeholders.size}__`;
     ctx.placeholders.set(marker, text);
     const settle = j.expressionStatement(j.identifier(marker));
-    const body = fn.body.type === 'BlockStatement' ? fn.body.body : [j.expressionStatement(fn.body)];
     const executor = j.arrowFunctionExpression([j.identifier(resolveName), j.identifier(rejectName)], j.blockStatement([settle, ...body]));
     fn.params = fn.params.slice(0, 3);
-    fn.body = j.blockStatement([j.returnStatement(j.newExpression(j.identifier('Promise'), [executor]))]);
+    fn.body = j.blockStatement([followSemicolonStyle(ctx, j.returnStatement(j.newExpression(j.identifier('Promise'), [executor])))]);
     ctx.changed = true; ctx.version++;
   }
 }

@@ -79,6 +79,23 @@ export function semi(ctx: Context): string {
   return usesSemicolons(ctx) ? ';' : '';
 }
 
+/** Marker comment: the `;` recast prints before it is dropped after printing (no-semicolon files). */
+export const NO_SEMI_MARK = '__scAuthBridgeNoSemi__';
+
+/** A statement this run creates: in a no-semicolon file, printed without its `;`. */
+export function followSemicolonStyle(ctx: Context, stmt: any): any {
+  if (!usesSemicolons(ctx)) stmt.comments = [...(stmt.comments || []), ctx.j.commentBlock(NO_SEMI_MARK, false, true)];
+  return stmt;
+}
+
+/** After printing: drop marked semicolons, except where the next line would continue the statement (ASI). */
+export function dropMarkedSemicolons(output: string): string {
+  return output.replace(new RegExp(`(;?)[ \\t]*/\\*${NO_SEMI_MARK}\\*/`, 'g'), (_m, semicolon: string, offset: number, all: string) => {
+    const next = /\S/.exec(all.slice(offset + _m.length))?.[0] ?? '';
+    return semicolon && /[([`+\-/]/.test(next) ? ';' : '';
+  });
+}
+
 function locOf(node: any): { line: number; column: number } {
   const start = node && node.loc && node.loc.start;
   return start ? { line: start.line, column: start.column + 1 } : { line: 0, column: 0 };

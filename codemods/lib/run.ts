@@ -1,6 +1,6 @@
 /** Runs transform steps on one parsed file; shared by the pipeline and the standalone transforms. */
 import type { API, FileInfo, Options } from 'jscodeshift';
-import { type Context, createContext } from './context';
+import { type Context, createContext, dropMarkedSemicolons, NO_SEMI_MARK } from './context';
 import { assertParses, parsePlain, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
 import type { Finding, Target } from './types';
@@ -46,6 +46,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   if (ctx.changed) {
     output = print(root, detectStyle(source));
     output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
+    if (output.includes(NO_SEMI_MARK)) output = dropMarkedSemicolons(output);
     if (output === source) ctx.changed = false;
     else {
       // Never hand back text that does not parse: that would be a half-migrated file.

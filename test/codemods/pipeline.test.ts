@@ -181,6 +181,17 @@ describe('TypeScript imports follow the project tsconfig', () => {
       expect(migrateSource(src, path.join(dir, 'src/a.ts')).output).toBe("import AuthEngine = require('ag-auth');\nexport const e = new AuthEngine();\n");
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
+  it('writes the import = require() in the file\'s style: no blank line after a moved comment, no semicolon in a no-semicolon file', () => {
+    const dir = project({ module: 'commonjs' });
+    try {
+      const withComment = "// header\nimport { AuthEngine } from 'sc-auth';\nimport * as http from 'http';\n\nexport const e = new AuthEngine(http);\n";
+      expect(migrateSource(withComment, path.join(dir, 'src/a.ts')).output)
+        .toBe("// header\nimport AuthEngine = require('ag-auth');\nimport * as http from 'http';\n\nexport const e = new AuthEngine(http);\n");
+      const bare = 'import * as scAuth from "sc-auth"\nimport * as http from "http"\nexport const e = new scAuth.AuthEngine(http)\n';
+      expect(migrateSource(bare, path.join(dir, 'src/b.ts')).output)
+        .toBe('import scAuth = require("ag-auth")\nimport * as http from "http"\nexport const e = new scAuth(http)\n');
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
   it('uses the default import with esModuleInterop, and in .mts files', () => {
     const dir = project({ module: 'commonjs', esModuleInterop: true });
     try {
