@@ -25,14 +25,21 @@ function bridgeRoot(): string | undefined {
   return undefined;
 }
 
+function ownVersion(root: string): string {
+  try { return String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version); } catch { return '0.1.0'; }
+}
+
 /**
  * sc-auth-bridge is not on the npm registry (`^0.1.0` would fail `npm install` with E404): the
  * dependency points at the copy of this package that ran the migration, as a `file:` path relative
  * to the package.json (what `npm install /path/to/sc-auth-bridge` writes).
  */
-function bridgeSpec(filePath: string): string {
-  const root = bridgeRoot();
+function bridgeSpec(filePath: string, runningCopy?: string): string {
+  const root = runningCopy ?? bridgeRoot();
   if (!root) return '*';
+  // An installed copy (npx, a devDependency) lives in node_modules: a path there is this machine's
+  // install, not something to commit; the version range is what that install came from.
+  if (/(^|[\\/])node_modules([\\/]|$)/.test(root)) return `^${ownVersion(root)}`;
   const rel = path.relative(path.dirname(path.resolve(filePath)), root).split(path.sep).join('/');
   return `file:${rel || '.'}`;
 }
@@ -65,7 +72,7 @@ function lineOf(text: string, needle: string): { line: number; column: number } 
 }
 
 export function migratePackageJson(text: string, filePath: string,
-  opts: { needsBridge: boolean; needsAgAuth: boolean }): { output: string; changed: boolean; findings: Finding[] } {
+  opts: { needsBridge: boolean; needsAgAuth: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string }): { output: string; changed: boolean; findings: Finding[] } {
   const pkg = parse(text, filePath);
   let changed = false;
   let legacySection: string | undefined;
@@ -75,7 +82,7 @@ export function migratePackageJson(text: string, filePath: string,
     if (LEGACY_MODULE in deps) {
       // A package whose files only need the compat engine gets it in sc-auth's place, not an unused ag-auth.
       pkg[section] = opts.needsBridge && !opts.needsAgAuth
-        ? renameKey(pkg[section], LEGACY_MODULE, BRIDGE_MODULE, bridgeSpec(filePath))
+        ? renameKey(pkg[section], LEGACY_MODULE, BRIDGE_MODULE, bridgeSpec(filePath, opts.runningCopy))
         : renameKey(pkg[section], LEGACY_MODULE, 'ag-auth', AG_VERSION_RANGE);
       legacySection = legacySection ?? section;
       changed = true;
@@ -92,7 +99,7 @@ export function migratePackageJson(text: string, filePath: string,
   }
   if (opts.needsBridge && !has(BRIDGE_MODULE) && pkg.name !== BRIDGE_MODULE) {
     const section = legacySection === 'devDependencies' ? 'devDependencies' : 'dependencies';
-    pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeSpec(filePath) };
+    pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeSpec(filePath, opts.runningCopy) };
     changed = true;
   }
   if (!changed) return { output: text, changed: false, findings: [] };

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
-  checkPackageJson, checkSource, migrateSource, mightBeRelevant, ParseError, parserFor, RULES, TRANSFORMS,
+  checkPackageJson, checkSource, migratePackageJson, migrateSource, mightBeRelevant, ParseError, parserFor, RULES, TRANSFORMS,
 } from '../../codemods/pipeline';
 import { runSteps } from '../../codemods/lib/run';
 import { checkStep } from '../../codemods/lib/check';
@@ -164,6 +164,30 @@ describe('the nearest package.json decides what is a SocketCluster project', () 
       expect(r.output).toContain("require('sc-auth-bridge').AuthEngine");
       expect(r.findings.map((f) => f.rule)).toEqual(['bridge-import']);
     }
+  });
+});
+
+describe('migratePackageJson: the sc-auth-bridge dependency', () => {
+  const pkg = '{\n  "name": "app",\n  "dependencies": {\n    "sc-auth": "^5.0.2"\n  }\n}\n';
+  it('is a file: path to a source checkout that ran the migration, with an info finding', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-dep-'));
+    try {
+      const checkout = path.join(dir, 'tools', 'sc-auth-bridge');
+      const r = migratePackageJson(pkg, path.join(dir, 'app', 'package.json'), { needsBridge: true, needsAgAuth: false, runningCopy: checkout });
+      expect(JSON.parse(r.output).dependencies).toEqual({ 'sc-auth-bridge': 'file:../tools/sc-auth-bridge' });
+      expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([['bridge-import', 'info']]);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+  it('is the version range of an installed copy (inside node_modules): never a path into node_modules', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-dep-'));
+    try {
+      const installed = path.join(dir, 'node_modules', 'sc-auth-bridge');
+      fs.mkdirSync(installed, { recursive: true });
+      fs.writeFileSync(path.join(installed, 'package.json'), JSON.stringify({ name: 'sc-auth-bridge', version: '9.8.7' }));
+      const r = migratePackageJson(pkg, path.join(dir, 'package.json'), { needsBridge: true, needsAgAuth: false, runningCopy: installed });
+      expect(JSON.parse(r.output).dependencies).toEqual({ 'sc-auth-bridge': '^9.8.7' });
+      expect(r.findings).toEqual([]);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
 
