@@ -141,6 +141,18 @@ export class Analysis {
       if (isLegacySource(p.node.source)) this.importsLegacy = true;
     });
     this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => this.bindDeclarator(p));
+    // CoffeeScript / compiled ES5: `var AuthEngine; AuthEngine = require('sc-auth').AuthEngine;`
+    this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
+      const left = p.node.left;
+      if (p.node.operator !== '=' || left.type !== 'Identifier') return;
+      const scope = p.scope && p.scope.lookup(left.name);
+      if (!scope) return;
+      const moduleSource = this.moduleSourceOf(p, p.node.right);
+      if (moduleSource) {
+        this.modules.add(scope, left.name, moduleSource);
+        if (moduleSource === BRIDGE_MODULE) this.classes.add(scope, left.name);
+      } else if (this.isClassExpr(p, p.node.right)) this.classes.add(scope, left.name);
+    });
   }
 
   /** `const X = <init>` / `const { AuthEngine: X } = <init>` for module and class sources. */
