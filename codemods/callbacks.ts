@@ -7,7 +7,7 @@ import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview } from './lib/context';
 import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
-import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE } from './lib/check';
+import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
 import { laterCodeReason, statementOf } from './lib/order';
 import { assignedNames, references, usesOwn, visit } from './lib/walk';
 import { findEngineDefs, unknownServerEngine } from './lib/engines';
@@ -53,6 +53,7 @@ function methodsUsedAsValues(ctx: Context): void {
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     if (isClassCalledAsFunction(ctx.analysis, p)) leaveForReview(ctx, p, CLASS_CALLED_MESSAGE);
   });
+  for (const site of testDoubleSites(ctx)) leaveForReview(ctx, site.path, site.message);
   ctx.nodes.of('MemberExpression', 'OptionalMemberExpression').forEach((p: ASTPath<any>) => {
     const name = propName(p.node);
     if (name !== 'signToken' && name !== 'verifyToken') return;

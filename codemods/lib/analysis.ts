@@ -45,7 +45,8 @@ export function isStringLit(node: any, value?: string): boolean {
 }
 
 export function isLegacySource(node: any): boolean {
-  return isStringLit(node) && LEGACY_SOURCES.has(node.value);
+  // `sc-auth/index(.js)` is the same module (its only file).
+  return isStringLit(node) && (LEGACY_SOURCES.has(node.value) || /^sc-auth\/index(\.js)?$/.test(node.value));
 }
 
 /** `require('sc-auth')` (or the bridge) */

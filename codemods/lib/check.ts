@@ -2,7 +2,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './context';
 import { asyncProperty, classifyCall, type EngineCall, optionsLiteral } from './calls';
-import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName } from './analysis';
+import { isClassCalledAsFunction, isLegacySource, isStringLit, isLegacyRequire, isLegacyDynamicImport, propName } from './analysis';
 
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
@@ -15,6 +15,31 @@ function engineCalls(ctx: Context): EngineCall[] {
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c) out.push(c);
+  });
+  return out;
+}
+
+/**
+ * Test doubles of sc-auth that a migration silently defeats: a proxyquire / mock-require stub keyed
+ * 'sc-auth' (the module under test now requires another name), and a stub or spy on an engine's
+ * signToken/verifyToken (`sinon.stub(AuthEngine.prototype, 'verifyToken').yields(..)`: ag-auth
+ * calls no callback, the stub must resolve/reject).
+ */
+export function testDoubleSites(ctx: Context): Array<{ path: ASTPath<any>; message: string }> {
+  const out: Array<{ path: ASTPath<any>; message: string }> = [];
+  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+    const args = p.node.arguments;
+    for (let i = 0; i + 1 < args.length; i++) {
+      const name = args[i + 1];
+      if (!isStringLit(name) || (name.value !== 'signToken' && name.value !== 'verifyToken')) continue;
+      if (!ctx.analysis.engineKind(p, args[i])) continue;
+      out.push({ path: p, message: `${name.value}() is stubbed or spied on: ag-auth's method returns a Promise and calls no callback, so a callback-style double (.yields, .callsArg, a fake calling back) must resolve or reject instead` });
+    }
+    for (const a of args) {
+      if (!a || a.type !== 'ObjectExpression') continue;
+      const key = a.properties.find((pr: any) => (pr.type === 'ObjectProperty' || pr.type === 'Property') && !pr.computed && isLegacySource(pr.key) && pr.key.value !== BRIDGE_MODULE);
+      if (key) out.push({ path: p, message: "a module stub keyed 'sc-auth' no longer replaces anything once the code under test requires ag-auth or sc-auth-bridge; stub that name with that module's shape" });
+    }
   });
   return out;
 }
@@ -38,7 +63,7 @@ export function checkStep(ctx: Context): void {
   const { j, root } = ctx;
   // Imports
   const importSite = (p: ASTPath<any>, lit: any) => {
-    if (lit.value === LEGACY_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
+    if (lit.value !== BRIDGE_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
     else if (lit.value === BRIDGE_MODULE) report(ctx, p, 'bridge-import', "imports the compat engine 'sc-auth-bridge'", lit);
   };
   ctx.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
@@ -87,6 +112,7 @@ export function checkStep(ctx: Context): void {
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     if (isClassCalledAsFunction(ctx.analysis, p)) report(ctx, p, 'manual-review', CLASS_CALLED_MESSAGE);
   });
+  for (const site of testDoubleSites(ctx)) report(ctx, site.path, 'manual-review', site.message);
   for (const engine of findCallbackEngines(ctx)) {
     report(ctx, engine.path, 'callback-engine', `${engine.label} takes a callback; socketcluster-server 15+ awaits a Promise`, engine.path.node);
   }
