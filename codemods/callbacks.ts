@@ -130,7 +130,7 @@ function convert(ctx: Context, call: EngineCall): void {
   // method returned, and code after the call observed its effects.
   const opts = call.optionsIndex >= 0 && call.optionsIndex !== call.callbackIndex ? optionsLiteral(ctx, call) : null;
   const asyncSign = call.method === 'signToken' && !!opts && asyncProperty(opts.node)?.value === true;
-  if (!asyncSign) {
+  if (!asyncSign && !onlySettlesExecutor(call, cbArg)) {
     const stmt = statementPath(call.path);
     const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.calls() }, stmt)
       : statementOf({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.calls() }, call.path, 0);
@@ -149,6 +149,33 @@ function convert(ctx: Context, call: EngineCall): void {
   for (const next of handlers.chain) replacement = j.callExpression(j.memberExpression(replacement, j.identifier('then')), [next]);
   call.path.replace(replacement);
   ctx.changed = true; ctx.version++;
+}
+
+/**
+ * A hand-written promisify: `new Promise((resolve, reject) => engine.signToken(.., (err, t) =>
+ * err ? reject(err) : resolve(t)))`. A callback that only settles the executor's Promise is
+ * order-insensitive: nothing can observe a settlement before the handlers run on a later tick.
+ */
+function onlySettlesExecutor(call: EngineCall, cbArg: any): boolean {
+  const cb = unwrap(cbArg);
+  if (!cb || (cb.type !== 'ArrowFunctionExpression' && cb.type !== 'FunctionExpression')) return false;
+  let exec: any = call.path.parent;
+  while (exec && !/Function/.test(exec.node.type)) exec = exec.parent;
+  const owner = exec && exec.parent && exec.parent.node;
+  if (!owner || owner.type !== 'NewExpression' || owner.callee.type !== 'Identifier' || owner.callee.name !== 'Promise' || owner.arguments[0] !== exec.node) return false;
+  const settle = new Set(exec.node.params.filter((p: any) => p.type === 'Identifier').map((p: any) => p.name));
+  if (!settle.size) return false;
+  let ok = true;
+  visit(cb.body, (n) => {
+    if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+      if (n.callee.type !== 'Identifier' || !settle.has(n.callee.name)) ok = false;
+    } else if (n.type === 'NewExpression') {
+      if (n.callee.type !== 'Identifier' || !/Error$/.test(n.callee.name)) ok = false;
+    } else if (/^(AssignmentExpression|UpdateExpression|AwaitExpression|YieldExpression|TaggedTemplateExpression|ThrowStatement|FunctionExpression|ArrowFunctionExpression|ClassExpression)$/.test(n.type)) ok = false;
+    else if (n.type === 'UnaryExpression' && n.operator === 'delete') ok = false;
+  });
+  // Shadowed names (`(err, resolve) =>`) would settle something else.
+  return ok && !cb.params.some((p: any) => p.type !== 'Identifier' || settle.has(p.name));
 }
 
 /** Only a statement or a tail `return` may change from returning undefined to returning a Promise. */
