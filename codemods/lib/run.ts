@@ -33,6 +33,11 @@ export interface RunResult {
 
 export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
   opts: { target?: Target; engineNames?: string[]; readOnly?: boolean } = {}): RunResult {
+  // recast splits lines at U+2028/U+2029 before parsing, which breaks a string literal holding one
+  // (valid since ES2019): a private-use stand-in of the same length goes through, and comes back.
+  const original = source;
+  const swapSeparators = !opts.readOnly && /[\u2028\u2029]/.test(source) && !/[\uE028\uE029]/.test(source);
+  if (swapSeparators) source = source.replace(/\u2028/g, '\uE028').replace(/\u2029/g, '\uE029');
   const { j, root } = opts.readOnly ? parsePlain(source, file) : parseSource(source, file);
   const ctx = createContext(j, root, file, source, opts);
   let indexed = ctx.version;
@@ -41,13 +46,14 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
     if (ctx.version !== indexed) { ctx.nodes.reset(); indexed = ctx.version; }
     step(ctx);
   }
-  let output = source;
+  let output = original;
   if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);
   if (ctx.changed) {
     output = print(root, detectStyle(source));
     output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
     if (output.includes(NO_SEMI_MARK)) output = dropMarkedSemicolons(output);
-    if (output === source) ctx.changed = false;
+    if (swapSeparators) output = output.replace(/\uE028/g, '\u2028').replace(/\uE029/g, '\u2029');
+    if (output === original) ctx.changed = false;
     else {
       // Never hand back text that does not parse: that would be a half-migrated file.
       try {

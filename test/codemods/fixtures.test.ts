@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { migrateSource, migratePackageJson, type Finding } from '../../codemods/pipeline';
-import { parseSource } from '../../codemods/lib/parse';
+// The parser itself (recast's wrapper cannot read a raw U+2028 in a string, which is valid JS).
+import { assertParses } from '../../codemods/lib/parse';
 import imports from '../../codemods/imports';
 import callbacks from '../../codemods/callbacks';
 import asyncOption from '../../codemods/async-option';
@@ -82,7 +83,7 @@ describe('codemod fixtures', () => {
 
       if (c.folder !== 'package-json') {
         it('output parses', () => {
-          expect(() => parseSource(expected, filePath)).not.toThrow();
+          expect(() => assertParses(expected, filePath)).not.toThrow();
         });
       }
 

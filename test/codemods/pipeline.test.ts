@@ -9,7 +9,8 @@ import {
 } from '../../codemods/pipeline';
 import { runSteps } from '../../codemods/lib/run';
 import { checkStep } from '../../codemods/lib/check';
-import { parseSource } from '../../codemods/lib/parse';
+// The parser itself (recast's wrapper cannot read a raw U+2028 in a string, which is valid JS).
+import { assertParses } from '../../codemods/lib/parse';
 import imports from '../../codemods/imports';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
@@ -28,7 +29,7 @@ describe('migrateSource', () => {
   it('never returns output that does not parse (every fixture input)', () => {
     for (const { file, name } of inputs) {
       const r = migrateSource(fs.readFileSync(file, 'utf8'), name);
-      expect(() => parseSource(r.output, name), file).not.toThrow();
+      expect(() => assertParses(r.output, name), file).not.toThrow();
     }
   });
 
