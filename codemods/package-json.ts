@@ -103,12 +103,15 @@ export function migratePackageJson(text: string, filePath: string,
     changed = true;
   }
   if (!changed) return { output: text, changed: false, findings: [] };
-  const indent = /^[ \t]*\{\s*?\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let output = JSON.stringify(pkg, null, indent);
-  if (eol === '\r\n') output = output.replace(/\n/g, '\r\n');
-  if (/\r?\n$/.test(text)) output += eol;
-  if (text.startsWith('\uFEFF')) output = '\uFEFF' + output;
+  let output = renamedInPlace(text, pkg);
+  if (output === undefined) {
+    const indent = /^[ \t]*\{\s*?\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    output = JSON.stringify(pkg, null, indent);
+    if (eol === '\r\n') output = output.replace(/\n/g, '\r\n');
+    if (/\r?\n$/.test(text)) output += eol;
+    if (text.startsWith('\uFEFF')) output = '\uFEFF' + output;
+  }
   const findings: Finding[] = [];
   const pinned = pinnedServer(pkg);
   if (legacySection && pinned) {
@@ -137,6 +140,32 @@ function pinnedServer(pkg: any): { name: string; range: string } | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The common edit, a dependency renamed where it stands, made in the text itself so that the rest
+ * of a hand-formatted file (inline objects, arrays) stays as written. Used only when the result
+ * reads back as exactly the object the full rewrite would print (keys in the same order).
+ */
+function renamedInPlace(text: string, pkg: any): string | undefined {
+  let out = text;
+  let before: any;
+  try { before = JSON.parse(text.replace(/^\uFEFF/, '')); } catch { return undefined; }
+  for (const section of SECTIONS) {
+    const deps = pkg[section];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const [from, to] of [[LEGACY_MODULE, 'ag-auth'], [LEGACY_MODULE, BRIDGE_MODULE], [TYPES_LEGACY, TYPES_AG]]) {
+      // A rename only: the new name was not there, and the old one appears once in the file.
+      if (!(to in deps) || (before[section] && to in before[section]) || text.split(`"${from}"`).length !== 2) continue;
+      const re = new RegExp(`"${from.replace(/[/]/g, '\\/')}"(\\s*:\\s*)"[^"\\\\]*"`);
+      if (re.test(out)) out = out.replace(re, (_m, colon: string) => `"${to}"${colon}${JSON.stringify(deps[to])}`);
+    }
+  }
+  try {
+    return JSON.stringify(JSON.parse(out.replace(/^\uFEFF/, ''))) === JSON.stringify(pkg) ? out : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function checkPackageJson(text: string, filePath: string): Finding[] {
