@@ -132,8 +132,8 @@ function convert(ctx: Context, call: EngineCall): void {
   const asyncSign = call.method === 'signToken' && !!opts && asyncProperty(opts.node)?.value === true;
   if (!asyncSign && !onlySettlesExecutor(call, cbArg)) {
     const stmt = statementPath(call.path);
-    const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.calls() }, stmt)
-      : statementOf({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.calls() }, call.path, 0);
+    const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.callSnapshot() }, stmt)
+      : statementOf({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.callSnapshot() }, call.path, 0);
     if (reason) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
   }
 

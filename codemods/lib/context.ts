@@ -124,13 +124,16 @@ function leadingComments(node: any): any[] {
   return (node.comments || []).filter((c: any) => c.leading);
 }
 
+const sourceLines = new WeakMap<Context, string[]>();
+
 /** `// sc-auth-bridge-ignore` on the line above (or on the statement) silences findings and TODOs. */
 export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
   const stmt = enclosingStatement(path);
   if (leadingComments(stmt.node).some((c: any) => String(c.value).includes(IGNORE_MARK))) return true;
   const line = positionOf(ctx, path.node).line;
   if (!line) return false;
-  const lines = ctx.source.split('\n');
+  let lines = sourceLines.get(ctx);
+  if (!lines) sourceLines.set(ctx, (lines = ctx.source.split('\n')));
   const above = lines[line - 2] || '';
   const same = lines[line - 1] || '';
   return above.includes(IGNORE_MARK) || same.includes(IGNORE_MARK);

@@ -22,6 +22,8 @@ export class NodeIndex {
     this.groups = null;
     this.links = null;
     this.made = new Map();
+    this.sorted = new Map();
+    this.callList = null;
   }
 
   private build(): void {
@@ -74,11 +76,18 @@ export class NodeIndex {
     return path;
   }
 
+  private sorted = new Map<string, any[]>();
+
   private nodesOf(types: string[]): any[] {
     if (!this.groups) this.build();
+    // Steps ask for the same kinds once per call they look at: sorting every time was quadratic.
+    const key = types.join(',');
+    const hit = this.sorted.get(key);
+    if (hit) return hit;
     const out: any[] = [];
     for (const t of types) for (const n of this.groups!.get(t) ?? []) out.push(n);
     if (types.length > 1) out.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+    this.sorted.set(key, out);
     return out;
   }
 
@@ -106,5 +115,16 @@ export class NodeIndex {
 
   calls(): ASTPath<any>[] {
     return this.of('CallExpression', 'OptionalCallExpression');
+  }
+
+  private callList: ASTPath<any>[] | null = null;
+
+  /**
+   * The calls as of the last rebuild, one array for a whole step (the order analysis indexes it by
+   * identity). A call a step replaced in place shows its replacement.
+   */
+  callSnapshot(): ASTPath<any>[] {
+    if (!this.callList) this.callList = this.calls();
+    return this.callList;
   }
 }

@@ -128,7 +128,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
   const name = functionName(fnPath);
   if (!name) return null;
   const isName = (n: any) => !!n && n.type === 'Identifier' && n.name === name;
-  const callers = q.calls().filter((c: ASTPath<any>) => {
+  const callers = callsMentioning(q, name).filter((c: ASTPath<any>) => {
     const callee = c.node.callee;
     if ((callee.type === 'Identifier' && callee.name === name) || propName(callee) === name) return true;
     // `verifyOne.call(null, t)`, `[a, b].forEach(verifyOne)`: called here as well, synchronously.
@@ -144,6 +144,36 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
     if (r) reason = `${name}() is called at line ${c.node.loc ? c.node.loc.start.line : '?'} and ${r}`;
   });
   return reason;
+}
+
+const byName = new WeakMap<ASTPath<any>[], Map<string, ASTPath<any>[]>>();
+
+/**
+ * Calls whose callee or arguments name `name` (a superset of its callers), indexed once per list of
+ * calls: scanning every call for every converted call was quadratic in big files.
+ */
+function callsMentioning(q: OrderQuery, name: string): ASTPath<any>[] {
+  const all = q.calls();
+  let index = byName.get(all);
+  if (!index) {
+    index = new Map();
+    const add = (key: string | undefined, c: ASTPath<any>) => {
+      if (!key) return;
+      const list = index!.get(key);
+      if (!list) index!.set(key, [c]);
+      else if (list[list.length - 1] !== c) list.push(c);
+    };
+    const keyOf = (n: any) => (n && n.type === 'Identifier' ? n.name : propName(n));
+    for (const c of all) {
+      const callee = c.node.callee;
+      if (!callee) continue; // replaced in place by a step (call -> await call)
+      add(keyOf(callee), c);
+      if (callee && (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression')) add(keyOf(callee.object), c);
+      for (const a of c.node.arguments) add(keyOf(a), c);
+    }
+    byName.set(all, index);
+  }
+  return index.get(name) ?? [];
 }
 
 export function statementOf(q: OrderQuery, exprPath: ASTPath<any>, depth: number): string | null {
