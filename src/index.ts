@@ -104,3 +104,28 @@ namespace AuthEngine {
 type types_LegacyCallSites = callSites.LegacyCallSite[];
 
 export = AuthEngine;
+
+/**
+ * sc-auth's AuthEngine was a plain function, and ES5-era engines subclass it the old way
+ * (`function MyEngine() { AuthEngine.call(this); }` + `util.inherits`). A class cannot be called, so
+ * the exported value is the class behind a Proxy whose call initialises the caller's `this`.
+ * `.AuthEngine` and `.default` hand out the same Proxy, so every import form is callable.
+ */
+function callableConstructor(target: typeof AuthEngine): typeof AuthEngine {
+  const callable: typeof AuthEngine = new Proxy(target, {
+    apply(cls, thisArg: unknown, args: ConstructorParameters<typeof AuthEngine>) {
+      const instance = Reflect.construct(cls, args);
+      if (thisArg === null || typeof thisArg !== 'object') return instance;
+      Object.assign(thisArg, instance);
+      return undefined;
+    },
+    get(cls, property, receiver) {
+      if (property === 'AuthEngine' || property === 'default') return callable;
+      return Reflect.get(cls, property, receiver);
+    },
+  });
+  return callable;
+}
+
+// @ts-expect-error TS2629: the class binding is what `export =` emits; it must be the callable Proxy.
+AuthEngine = callableConstructor(AuthEngine);
