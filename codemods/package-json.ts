@@ -72,7 +72,7 @@ function lineOf(text: string, needle: string): { line: number; column: number } 
 }
 
 export function migratePackageJson(text: string, filePath: string,
-  opts: { needsBridge: boolean; needsAgAuth: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string }): { output: string; changed: boolean; findings: Finding[] } {
+  opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string }): { output: string; changed: boolean; findings: Finding[] } {
   const pkg = parse(text, filePath);
   let changed = false;
   let legacySection: string | undefined;
@@ -102,8 +102,7 @@ export function migratePackageJson(text: string, filePath: string,
     pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeSpec(filePath, opts.runningCopy) };
     changed = true;
   }
-  if (!changed) return { output: text, changed: false, findings: [] };
-  let output = renamedInPlace(text, pkg);
+  let output = changed ? renamedInPlace(text, pkg) : text;
   if (output === undefined) {
     const indent = /^[ \t]*\{\s*?\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -114,7 +113,7 @@ export function migratePackageJson(text: string, filePath: string,
   }
   const findings: Finding[] = [];
   const pinned = pinnedServer(pkg);
-  if (legacySection && pinned) {
+  if ((legacySection || opts.promiseCode) && pinned) {
     findings.push({ file: filePath, ...lineOf(output, `"${pinned.name}"`), rule: 'manual-review', severity: 'error',
       message: `${pinned.name} ${pinned.range} is left as it is: ${SERVER_14_NOTE}` });
   }

@@ -7,6 +7,12 @@ import type { FileResult } from './process-file';
 export interface PackageNeeds {
   needsBridge: boolean;
   needsAgAuth: boolean;
+  /**
+   * A file of this package was rewritten to Promise code (not only moved to the compat engine):
+   * such code needs socketcluster-server 15+, even where the package never listed sc-auth itself
+   * (server 14 brings its own).
+   */
+  promiseCode: boolean;
   /** Files of this package the pipeline could not migrate: they may still require sc-auth. */
   failedFiles: string[];
 }
@@ -24,10 +30,10 @@ export function nearestPackage(file: string, packageDirs: ReadonlySet<string>): 
 /** Maps each package.json path to what its files need. */
 export function aggregateNeeds(packageJsons: readonly string[], results: Iterable<FileResult>): Map<string, PackageNeeds> {
   const byDir = new Map<string, PackageNeeds>();
-  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false, failedFiles: [] });
+  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false, promiseCode: false, failedFiles: [] });
   const dirs = new Set(byDir.keys());
   for (const r of results) {
-    if (r.status !== 'failed' && !r.needsBridge && !r.needsAgAuth) continue;
+    if (r.status !== 'failed' && r.status !== 'changed' && !r.needsBridge && !r.needsAgAuth) continue;
     const dir = nearestPackage(r.file, dirs);
     if (dir === undefined) continue;
     const needs = byDir.get(dir)!;
@@ -37,6 +43,7 @@ export function aggregateNeeds(packageJsons: readonly string[], results: Iterabl
     }
     needs.needsBridge ||= r.needsBridge;
     needs.needsAgAuth ||= r.needsAgAuth;
+    needs.promiseCode ||= r.status === 'changed' && !(r.needsBridge && !r.needsAgAuth);
   }
   const out = new Map<string, PackageNeeds>();
   for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);

@@ -18,7 +18,7 @@ export interface PipelineModule {
   parserFor(filePath: string): 'babel' | 'ts' | 'tsx';
   migrateSource(source: string, filePath: string, options?: PipelineOptions): PipelineResult;
   checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
-  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean }):
+  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean }):
     { output: string; changed: boolean; findings: Finding[] };
   checkPackageJson(text: string, filePath: string): Finding[];
   TRANSFORMS: ReadonlyArray<{ name: string; description: string }>;

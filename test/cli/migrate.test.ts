@@ -248,3 +248,46 @@ describe('migrate in a git work tree', () => {
     expect(r.stderr).not.toMatch(/a\.js/);
   });
 });
+
+describe('migrate: a project still pinned to socketcluster-server 14', () => {
+  // Server 14 brings sc-auth itself, so such a package.json need not list sc-auth: the Promise code
+  // migrate writes for scServer.auth still needs server 15+, and the user must hear it.
+  const PINNED = JSON.stringify({ name: 'app', dependencies: { socketcluster: '^14.4.2', 'socketcluster-server': '^14.7.0' } }, null, 2) + '\n';
+  const WORKER = [
+    "module.exports.run = function (worker) {",
+    "  var scServer = worker.scServer;",
+    "  scServer.on('connection', function (socket) {",
+    "    socket.on('check', function (token, respond) {",
+    "      scServer.auth.verifyToken(token, 'key', {}, function (err, payload) {",
+    "        if (err) return respond(err);",
+    "        respond(null, payload.username);",
+    "      });",
+    "    });",
+    "  });",
+    "};",
+    "",
+  ].join('\n');
+
+  it('reports the pin as manual-review when calls were converted, and leaves package.json as it was', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'package.json': PINNED, 'worker.js': WORKER });
+    const r = run(['migrate', '--format', 'json'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(read(dir, 'worker.js')).toMatch(/\.then\(/);
+    expect(read(dir, 'package.json')).toBe(PINNED);
+    const doc = JSON.parse(r.stdout);
+    const pin = doc.findings.filter((f: { rule: string; file: string }) => f.rule === 'manual-review' && f.file === 'package.json');
+    expect(pin).toHaveLength(1);
+    expect(pin[0].message).toMatch(/socketcluster(-server)? \^14\.\S+ is left as it is: .*needs socketcluster-server 15\+/);
+  });
+
+  it('says nothing about the pin with --target bridge (the compat engine runs on 14)', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'package.json': PINNED, 'worker.js': "var AuthEngine = require('sc-auth').AuthEngine;\n" + WORKER });
+    const r = run(['migrate', '--target', 'bridge', '--format', 'json'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(read(dir, 'worker.js')).toMatch(/require\('sc-auth-bridge'\)/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.findings.filter((f: { rule: string; file: string }) => f.rule === 'manual-review' && f.file === 'package.json')).toEqual([]);
+  });
+});

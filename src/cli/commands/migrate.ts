@@ -93,7 +93,7 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
       }
       try {
         const text = fs.readFileSync(file, 'utf8');
-        const r = p.migratePackageJson(text, file, { needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth });
+        const r = p.migratePackageJson(text, file, { needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode });
         const after = r.changed ? r.output : text;
         findings.push(...r.findings.map((f) => ({ ...f, file, fingerprint: fingerprintOf(lineAt(after, f.line)) })));
         if (r.changed && r.output !== text) {
