@@ -126,23 +126,20 @@ export class KeyCache {
   /** The KeyObject jsonwebtoken would build from `key`, or `key` itself when it cannot be cached. */
   resolve<K>(key: K): K | KeyObject {
     if (!key) return key;
-    if (typeof key === 'string') {
-      let keyObject = this.strings.get(key);
-      if (keyObject === undefined) {
-        keyObject = convert(key, this.purpose);
-        if (keyObject === undefined) return key;
-        this.strings.set(key, keyObject);
-      }
-      return keyObject;
-    }
+    if (typeof key === 'string') return this.cached(this.strings, key, key);
     if (typeof key !== 'object' || key instanceof KeyObject) return key;
     const digest = digestOf(key);
     if (digest === undefined) return key;
-    let keyObject = this.digests.get(digest);
+    return this.cached(this.digests, digest, key);
+  }
+
+  /** Strings are cached by value, Buffers and key objects by a digest of their content. */
+  private cached<K>(map: LruMap<KeyObject>, id: string, key: K): K | KeyObject {
+    let keyObject = map.get(id);
     if (keyObject === undefined) {
       keyObject = convert(key, this.purpose);
       if (keyObject === undefined) return key;
-      this.digests.set(digest, keyObject);
+      map.set(id, keyObject);
     }
     return keyObject;
   }
