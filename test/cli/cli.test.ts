@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BIN, cleanup, read, ROOT, run, tempDir, writeTree } from './helpers';
 import {
-  BROKEN, CUSTOM_RECEIVER, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, ON_BRIDGE, ORDINARY, PACKAGE_JSON,
+  BROKEN, CUSTOM_RECEIVER, LEGACY_SIGN, LEGACY_TREE, LEGACY_VERIFY, LOOK_ALIKE, ON_BRIDGE, ORDINARY,
 } from './fixtures';
 
 afterAll(cleanup);
@@ -21,15 +21,8 @@ const FINDING_LINE = /^(\S+):(\d+):(\d+) {2}([a-z-]+)(?: \(info\))? {2}\S.*$/;
 
 function legacyTree(): string {
   const dir = tempDir();
-  writeTree(dir, {
-    'package.json': PACKAGE_JSON,
-    'src/verify.js': LEGACY_VERIFY,
-    'src/sign.js': LEGACY_SIGN,
-    'src/helpers/jwt.js': LOOK_ALIKE,
-    'src/math.ts': ORDINARY,
-    'node_modules/sc-auth/index.js': LEGACY_SIGN,
-    'dist/sign.js': LEGACY_SIGN,
-  });
+  // Build output is skipped like node_modules.
+  writeTree(dir, { ...LEGACY_TREE, 'dist/sign.js': LEGACY_SIGN });
   return dir;
 }
 

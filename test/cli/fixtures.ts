@@ -77,3 +77,13 @@ function issue(user, key, done) {
 }
 issue({ id: 1 }, 'k', () => {});
 `;
+
+/** A small project with two convertible files, a look-alike, an ordinary file and a vendored copy. */
+export const LEGACY_TREE: Readonly<Record<string, string>> = {
+  'package.json': PACKAGE_JSON,
+  'src/verify.js': LEGACY_VERIFY,
+  'src/sign.js': LEGACY_SIGN,
+  'src/helpers/jwt.js': LOOK_ALIKE,
+  'src/math.ts': ORDINARY,
+  'node_modules/sc-auth/index.js': LEGACY_SIGN,
+};

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, git, gitInitCommit, read, run, tempDir, writeTree } from './helpers';
-import { BROKEN, LEGACY_SIGN, LEGACY_VERIFY, LOOK_ALIKE, NEEDS_REVIEW, ORDINARY, PACKAGE_JSON } from './fixtures';
+import { BROKEN, LEGACY_SIGN, LEGACY_TREE, LEGACY_VERIFY, NEEDS_REVIEW, PACKAGE_JSON } from './fixtures';
 
 afterAll(cleanup);
 // Each test runs the binary several times; on a loaded CI machine that can take a while.
@@ -12,14 +12,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 function legacyTree(): string {
   const dir = tempDir();
-  writeTree(dir, {
-    'package.json': PACKAGE_JSON,
-    'src/verify.js': LEGACY_VERIFY,
-    'src/sign.js': LEGACY_SIGN,
-    'src/helpers/jwt.js': LOOK_ALIKE,
-    'src/math.ts': ORDINARY,
-    'node_modules/sc-auth/index.js': LEGACY_SIGN,
-  });
+  writeTree(dir, LEGACY_TREE);
   return dir;
 }
 
