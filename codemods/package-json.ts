@@ -74,6 +74,8 @@ function lineOf(text: string, needle: string): { line: number; column: number } 
 export function migratePackageJson(text: string, filePath: string,
   opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string }): { output: string; changed: boolean; findings: Finding[] } {
   const pkg = parse(text, filePath);
+  // Read before the edits below, which may add the bridge: only an entry we wrote needs the notice.
+  const hadBridge = SECTIONS.some((sec) => pkg[sec] && typeof pkg[sec] === 'object' && BRIDGE_MODULE in pkg[sec]);
   let changed = false;
   let legacySection: string | undefined;
   for (const section of SECTIONS) {
@@ -118,7 +120,7 @@ export function migratePackageJson(text: string, filePath: string,
       message: `${pinned.name} ${pinned.range} is left as it is: ${SERVER_14_NOTE}` });
   }
   const spec = SECTIONS.map((sec) => pkg[sec] && pkg[sec][BRIDGE_MODULE]).find((v) => typeof v === 'string');
-  if (spec && spec.startsWith('file:') && !SECTIONS.some((sec) => { try { return BRIDGE_MODULE in (JSON.parse(text)[sec] || {}); } catch { return false; } })) {
+  if (spec && spec.startsWith('file:') && !hadBridge) {
     findings.push({ file: filePath, ...lineOf(output, `"${BRIDGE_MODULE}"`), rule: 'bridge-import', severity: 'info',
       message: `'${BRIDGE_MODULE}' is not on the npm registry: the dependency points at the copy that ran this migration (${spec}); commit a path or tarball your installs can reach` });
   }
