@@ -8,7 +8,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview, report, semi } from './lib/context';
 import { STATEMENT_PLACEHOLDER } from './lib/calls';
-import { isLegacyDynamicImport, isLegacyRequire, isLegacySource, propName, unwrap } from './lib/analysis';
+import { isLegacyDynamicImport, isLegacyRequire, isLegacySource, propName, stringValue, unwrap } from './lib/analysis';
 import { leftoversNeedBridge } from './lib/check';
 import { standalone } from './lib/run';
 import { AG_MODULE, BRIDGE_MODULE } from './lib/types';
@@ -21,12 +21,15 @@ export function importsStep(ctx: Context): void {
   if (!ctx.analysis.importsLegacy) return;
   const plan = planAgAuth(ctx);
   const oldServer = engineForOldServer(ctx);
-  const bridge = ctx.target === 'bridge' || ctx.needsBridge || !plan.ok || leftoversNeedBridge(ctx) || !!oldServer;
+  const bridge = ctx.target === 'bridge' || ctx.needsBridge || !plan.ok || leftoversNeedBridge(ctx) || !!oldServer || !!ctx.keepBridge;
   if (bridge) {
     toBridge(ctx);
     ctx.importsBridge = true;
     if (!plan.ok && plan.why) report(ctx, null, 'bridge-import', `imports sc-auth-bridge: ${plan.why}`, plan.node);
     else if (oldServer && ctx.target !== 'bridge') report(ctx, null, 'bridge-import', `imports sc-auth-bridge: ${oldServer.why}`, oldServer.node);
+    else if (ctx.keepBridge && ctx.target !== 'bridge' && !ctx.needsBridge && !leftoversNeedBridge(ctx)) {
+      report(ctx, null, 'bridge-import', `imports sc-auth-bridge: ${ctx.keepBridge}`, firstLegacySource(ctx));
+    }
     return;
   }
   for (const edit of plan.edits) edit();
@@ -34,8 +37,23 @@ export function importsStep(ctx: Context): void {
   ctx.changed = true; ctx.version++;
 }
 
+/** The first sc-auth module string of the file (where a file-level finding points). */
+function firstLegacySource(ctx: Context): any {
+  let first: any;
+  ctx.nodes.of('StringLiteral', 'Literal').forEach((p: ASTPath<any>) => {
+    if (isLegacySource(p.node) && (!first || p.node.start < first.start)) first = p.node;
+  });
+  return first;
+}
+
 function setSource(ctx: Context, lit: any, value: string): void {
-  if (lit.value === value) return;
+  if (stringValue(lit) === value) return;
+  if (lit.type === 'TemplateLiteral') {
+    // `require(\`sc-auth\`)` keeps its backticks: only the one quasi's text changes.
+    lit.quasis = [ctx.j.templateElement({ raw: value, cooked: value }, true)];
+    ctx.changed = true; ctx.version++;
+    return;
+  }
   // Keep the literal's own quote: recast reuses `raw` only if untouched, so rebuild it explicitly.
   const raw: string | undefined = lit.extra?.raw ?? lit.raw;
   const q = raw && raw[0] === '"' ? '"' : raw && raw[0] === '`' ? '`' : "'";
@@ -48,8 +66,8 @@ function setSource(ctx: Context, lit: any, value: string): void {
 /** Drop-in switch: only the module string changes. */
 function toBridge(ctx: Context): void {
   const { j, root } = ctx;
-  ctx.nodes.of('StringLiteral', 'Literal').forEach((p: ASTPath<any>) => {
-    if (!isLegacySource(p.node) || p.node.value === BRIDGE_MODULE) return;
+  ctx.nodes.of('StringLiteral', 'Literal', 'TemplateLiteral').forEach((p: ASTPath<any>) => {
+    if (!isLegacySource(p.node) || stringValue(p.node) === BRIDGE_MODULE) return;
     const parent = p.parent.node;
     const ok = /^(ImportDeclaration|ExportNamedDeclaration|ExportAllDeclaration|TSExternalModuleReference|ImportExpression)$/.test(parent.type) ||
       (parent.type === 'CallExpression' && parent.arguments[0] === p.node);

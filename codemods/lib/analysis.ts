@@ -5,12 +5,19 @@
 import type { ASTPath } from 'jscodeshift';
 import type { NodeIndex } from './node-index';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
+import { resolveLocal } from './resolve';
 
 export const LEGACY_SOURCES = new Set([LEGACY_MODULE, BRIDGE_MODULE]);
 /** Receivers' objects that are SocketCluster servers: `<name>.auth`. */
 const SERVER_NAMES = new Set(['scServer', 'agServer', 'server', 'socketServer', 'wsServer', 'scSocketServer', 'socketClusterServer']);
 
-export type EngineKind = 'instance' | 'server' | 'named';
+/** 'imported': an engine another file of the project exports (see PipelineOptions.engineModules). */
+export type EngineKind = 'instance' | 'server' | 'named' | 'imported';
+
+/** Kinds whose calls behave like an sc-auth instance's (sync mode included). */
+export function isInstanceLike(kind: EngineKind | undefined): boolean {
+  return kind === 'instance' || kind === 'imported';
+}
 
 type Scope = any;
 
@@ -38,15 +45,29 @@ class Bindings {
   }
 }
 
+/**
+ * The text of a string literal, or of a template literal without `${}` (`require(\`sc-auth\`)`
+ * means the same module); undefined for anything else.
+ */
+export function stringValue(node: any): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string')) return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0 && node.quasis.length === 1) {
+    const cooked = node.quasis[0].value.cooked;
+    return typeof cooked === 'string' ? cooked : undefined;
+  }
+  return undefined;
+}
+
 export function isStringLit(node: any, value?: string): boolean {
-  if (!node) return false;
-  const ok = (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string'));
-  return ok && (value === undefined || node.value === value);
+  const v = stringValue(node);
+  return v !== undefined && (value === undefined || v === value);
 }
 
 export function isLegacySource(node: any): boolean {
   // `sc-auth/index(.js)` is the same module (its only file).
-  return isStringLit(node) && (LEGACY_SOURCES.has(node.value) || /^sc-auth\/index(\.js)?$/.test(node.value));
+  const v = stringValue(node);
+  return v !== undefined && (LEGACY_SOURCES.has(v) || /^sc-auth\/index(\.js)?$/.test(v));
 }
 
 /** `require('sc-auth')` (or the bridge) */
@@ -74,7 +95,7 @@ export function unwrap(node: any): any {
 export function propName(member: any): string | undefined {
   if (!member || (member.type !== 'MemberExpression' && member.type !== 'OptionalMemberExpression')) return undefined;
   if (!member.computed && member.property.type === 'Identifier') return member.property.name;
-  if (member.computed && isStringLit(member.property)) return member.property.value;
+  if (member.computed) return stringValue(member.property);
   return undefined;
 }
 
@@ -95,10 +116,98 @@ export class Analysis {
   readonly thisMembers = new Set<string>();
   /** The file mentions sc-auth (or the bridge) in an import, require, mock or re-export. */
   importsLegacy = false;
+  /** Bindings holding a project module that exports engines (`const lib = require('./lib')`); tag = its path. */
+  readonly localModules = new Bindings();
+  private readonly file: string;
+  private readonly engineModules: Record<string, string[]> | undefined;
 
-  constructor(private nodes: NodeIndex, private engineNames: string[]) {
+  constructor(private nodes: NodeIndex, private engineNames: string[],
+    project: { file?: string; engineModules?: Record<string, string[]> } = {}) {
+    this.file = project.file ?? '';
+    this.engineModules = project.engineModules && Object.keys(project.engineModules).length > 0 ? project.engineModules : undefined;
     this.collectImports();
+    if (this.engineModules) this.collectLocalModules();
     this.collectEngines();
+  }
+
+  /** The engine exports of the project module a string literal names, if it is one. */
+  private engineModuleOf(lit: any): { file: string; exports: string[] } | undefined {
+    if (!this.engineModules || !isStringLit(lit)) return undefined;
+    const modules = this.engineModules;
+    const file = resolveLocal(this.file, lit.value, (f) => Object.prototype.hasOwnProperty.call(modules, f));
+    return file ? { file, exports: modules[file] } : undefined;
+  }
+
+  /** `require('./engine')` / `await import('./engine')` of a project module that exports engines. */
+  private requiredEngineModule(node: any): { file: string; exports: string[] } | undefined {
+    node = unwrap(node);
+    if (!node) return undefined;
+    if (node.type === 'AwaitExpression') return this.requiredEngineModule(node.argument);
+    if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1) {
+      return this.engineModuleOf(node.arguments[0]);
+    }
+    if (node.type === 'ImportExpression') return this.engineModuleOf(node.source);
+    if (node.type === 'CallExpression' && node.callee.type === 'Import') return this.engineModuleOf(node.arguments[0]);
+    return undefined;
+  }
+
+  /** Imports of project modules that export engines: the engine bindings and the module objects. */
+  private collectLocalModules(): void {
+    const bindEngine = (p: ASTPath<any>, local: string) => this.engines.add(p.scope.lookup(local) || p.scope, local, 'imported');
+    this.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => {
+      const mod = this.engineModuleOf(p.node.source);
+      if (!mod || p.node.importKind === 'type') return;
+      for (const s of p.node.specifiers || []) {
+        const local = s.local && s.local.name;
+        if (!local || s.importKind === 'type') continue;
+        if (s.type === 'ImportNamespaceSpecifier') this.localModules.add(p.scope, local, mod.file);
+        else if (s.type === 'ImportDefaultSpecifier') {
+          // A CommonJS module's default import is its module.exports.
+          if (mod.exports.includes('default') || mod.exports.includes('module.exports')) bindEngine(p, local);
+          else this.localModules.add(p.scope, local, mod.file);
+        } else if (s.type === 'ImportSpecifier' && mod.exports.includes(s.imported.name ?? s.imported.value)) bindEngine(p, local);
+      }
+    });
+    this.nodes.of('TSImportEqualsDeclaration').forEach((p: ASTPath<any>) => {
+      const ref = p.node.moduleReference;
+      const mod = ref && ref.type === 'TSExternalModuleReference' ? this.engineModuleOf(ref.expression) : undefined;
+      if (!mod) return;
+      const scope = p.scope.lookup(p.node.id.name) || p.scope.getGlobalScope();
+      if (mod.exports.includes('module.exports')) this.engines.add(scope, p.node.id.name, 'imported');
+      else this.localModules.add(scope, p.node.id.name, mod.file);
+    });
+    this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => {
+      const mod = this.requiredEngineModule(p.node.init);
+      const id = p.node.id;
+      if (!mod) return;
+      if (id.type === 'Identifier' && !mod.exports.includes('module.exports')) {
+        this.localModules.add(p.scope.lookup(id.name) || p.scope, id.name, mod.file);
+      } else if (id.type === 'ObjectPattern') {
+        for (const prop of id.properties) {
+          if ((prop.type !== 'ObjectProperty' && prop.type !== 'Property') || prop.computed || prop.value.type !== 'Identifier') continue;
+          const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.value;
+          if (mod.exports.includes(key)) bindEngine(p, prop.value.name);
+        }
+      }
+    });
+  }
+
+  /** `require('./engine')`, `require('./lib').auth`, `lib.auth` for a project module exporting engines. */
+  private isImportedEngine(path: ASTPath<any>, node: any): boolean {
+    if (!this.engineModules) return false;
+    node = unwrap(node);
+    const whole = this.requiredEngineModule(node);
+    if (whole) return whole.exports.includes('module.exports');
+    const name = propName(node);
+    if (!name) return false;
+    const object = unwrap(node.object);
+    const mod = this.requiredEngineModule(object);
+    if (mod) return mod.exports.includes(name);
+    if (object && object.type === 'Identifier') {
+      const file = this.localModules.lookup(path, object.name);
+      return !!file && (this.engineModules[file] ?? []).includes(name);
+    }
+    return false;
   }
 
   private collectImports(): void {
@@ -188,10 +297,10 @@ export class Analysis {
   moduleSourceOf(path: ASTPath<any>, node: any): string | undefined {
     node = unwrap(node);
     if (!node) return undefined;
-    if (isLegacyRequire(node)) return node.arguments[0].value;
+    if (isLegacyRequire(node)) return stringValue(node.arguments[0]);
     if (isLegacyDynamicImport(node)) {
       const call = node.type === 'AwaitExpression' ? node.argument : node;
-      return call.type === 'ImportExpression' ? call.source.value : call.arguments[0].value;
+      return stringValue(call.type === 'ImportExpression' ? call.source : call.arguments[0]);
     }
     if (node.type === 'Identifier') return this.modules.lookup(path, node.name);
     // `(await import('sc-auth')).default` is module.exports as well
@@ -278,6 +387,7 @@ export class Analysis {
     }
     if (node.type === 'CallExpression' && propName(node.callee) === 'createAuthEngine' &&
       this.moduleSourceOf(path, node.callee.object) === BRIDGE_MODULE) return 'instance';
+    if (this.isImportedEngine(path, node)) return 'imported';
     return undefined;
   }
 

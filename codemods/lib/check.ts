@@ -2,7 +2,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './context';
 import { asyncProperty, classifyCall, type EngineCall, optionsLiteral } from './calls';
-import { isClassCalledAsFunction, isLegacySource, isStringLit, isLegacyRequire, isLegacyDynamicImport, propName } from './analysis';
+import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName, stringValue } from './analysis';
 
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
@@ -30,10 +30,10 @@ export function testDoubleSites(ctx: Context): Array<{ path: ASTPath<any>; messa
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const args = p.node.arguments;
     for (let i = 0; i + 1 < args.length; i++) {
-      const name = args[i + 1];
-      if (!isStringLit(name) || (name.value !== 'signToken' && name.value !== 'verifyToken')) continue;
+      const name = stringValue(args[i + 1]);
+      if (name !== 'signToken' && name !== 'verifyToken') continue;
       if (!ctx.analysis.engineKind(p, args[i])) continue;
-      out.push({ path: p, message: `${name.value}() is stubbed or spied on: ag-auth's method returns a Promise and calls no callback, so a callback-style double (.yields, .callsArg, a fake calling back) must resolve or reject instead` });
+      out.push({ path: p, message: `${name}() is stubbed or spied on: ag-auth's method returns a Promise and calls no callback, so a callback-style double (.yields, .callsArg, a fake calling back) must resolve or reject instead` });
     }
     for (const a of args) {
       if (!a || a.type !== 'ObjectExpression') continue;
@@ -63,8 +63,8 @@ export function checkStep(ctx: Context): void {
   const { j, root } = ctx;
   // Imports
   const importSite = (p: ASTPath<any>, lit: any) => {
-    if (lit.value !== BRIDGE_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
-    else if (lit.value === BRIDGE_MODULE) report(ctx, p, 'bridge-import', "imports the compat engine 'sc-auth-bridge'", lit);
+    if (stringValue(lit) !== BRIDGE_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
+    else report(ctx, p, 'bridge-import', "imports the compat engine 'sc-auth-bridge'", lit);
   };
   ctx.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
   ctx.nodes.of('ExportNamedDeclaration').forEach((p: ASTPath<any>) => { if (p.node.source && isLegacySource(p.node.source)) importSite(p, p.node.source); });
