@@ -8,6 +8,7 @@ import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './lib/context';
 import { asyncProperty, classifyCall, optionsLiteral, stripAsyncOption } from './lib/calls';
 import { syncMode } from './lib/sync-mode';
+import { isInstanceLike } from './lib/analysis';
 import { standalone } from './lib/run';
 
 export function asyncOptionStep(ctx: Context): void {
@@ -18,7 +19,7 @@ export function asyncOptionStep(ctx: Context): void {
     const lit = optionsLiteral(ctx, call);
     if (!lit || !asyncProperty(lit.node)) return;
     // Only where the value is consumed as a Promise: a sync (sc-auth 6) call is sync-calls' business.
-    if (call.kind === 'instance' && syncMode(ctx, call) !== 'promise') return;
+    if (isInstanceLike(call.kind) && syncMode(ctx, call) !== 'promise') return;
     if (stripAsyncOption(ctx, call) === 'unknown') {
       report(ctx, p, 'async-option', `'async' in ${call.method}() options is shared with other code; remove it by hand (ag-auth's signToken rejects it)`);
     }

@@ -4,7 +4,7 @@
  */
 import type { Context } from './lib/context';
 import { runSteps, type Step } from './lib/run';
-import type { Finding, PipelineOptions } from './lib/types';
+import type { Finding, ModuleFacts, PipelineOptions } from './lib/types';
 import { callbacksStep } from './callbacks';
 import { syncCallsStep } from './sync-calls';
 import { asyncOptionStep } from './async-option';
@@ -13,7 +13,7 @@ import { importsStep } from './imports';
 import { checkStep } from './lib/check';
 import { mightBeRelevant } from './lib/prefilter';
 
-export type { Finding, RuleId, Target, PipelineOptions } from './lib/types';
+export type { Finding, RuleId, Target, PipelineOptions, ModuleFacts } from './lib/types';
 export { RULES, TRANSFORMS } from './lib/types';
 export { ParseError, parserFor } from './lib/parse';
 export { migratePackageJson, checkPackageJson } from './package-json';
@@ -28,7 +28,14 @@ export interface PipelineResult {
   needsBridge: boolean;
   /** The file now imports ag-auth. */
   needsAgAuth: boolean;
+  /** For the project pass, when asked for with `facts: true`. */
+  facts?: ModuleFacts;
 }
+
+/** Options of one call; `facts` asks for the ModuleFacts the CLI's project pass uses. */
+export type RunOptions = PipelineOptions & { facts?: boolean };
+
+const NO_FACTS: ModuleFacts = { engineExports: [], foreignNeeds: [] };
 
 /** Order matters: calls are converted before imports decide between ag-auth and the bridge. */
 export const PIPELINE_STEPS: ReadonlyArray<[string, Step]> = [
@@ -40,20 +47,30 @@ export const PIPELINE_STEPS: ReadonlyArray<[string, Step]> = [
 ];
 
 
-export function migrateSource(source: string, filePath: string, options: PipelineOptions = {}): PipelineResult {
+export function migrateSource(source: string, filePath: string, options: RunOptions = {}): PipelineResult {
   const unchanged = { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };
-  if (!mightBeRelevant(source)) return unchanged;
+  if (!mightBeRelevant(source)) return options.facts ? { ...unchanged, facts: NO_FACTS } : unchanged;
   // Most files that pass the text filter are look-alikes: a read-only scan (no recast) decides
   // whether the full, printing run is needed at all.
-  if (checkSource(source, filePath, options).length === 0) return unchanged;
+  const pre = analyzeSource(source, filePath, options);
+  if (pre.findings.length === 0) return options.facts ? { ...unchanged, facts: pre.facts } : unchanged;
   // --target bridge is the first, zero-risk step of a staged migration: only the imports move.
   // sc-auth 6 sync calls still move to *Sync there: the bridge without a callback returns a Promise.
   const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS;
   const r = runSteps(source, filePath, steps as Array<[string, Step]>, options);
-  return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth };
+  // What the file exports is read from the source as written; what it leaves, from the result.
+  const facts = options.facts && r.facts ? { engineExports: pre.facts.engineExports, foreignNeeds: r.facts.foreignNeeds } : undefined;
+  return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth, ...(facts ? { facts } : {}) };
 }
 
 export function checkSource(source: string, filePath: string, options: PipelineOptions = {}): Finding[] {
   if (!mightBeRelevant(source)) return [];
   return runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], { ...options, readOnly: true }).findings;
+}
+
+/** checkSource plus the file's ModuleFacts (the project pass of the CLI). */
+export function analyzeSource(source: string, filePath: string, options: PipelineOptions = {}): { findings: Finding[]; facts: ModuleFacts } {
+  if (!mightBeRelevant(source)) return { findings: [], facts: NO_FACTS };
+  const r = runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], { ...options, readOnly: true, facts: true });
+  return { findings: r.findings, facts: r.facts ?? NO_FACTS };
 }

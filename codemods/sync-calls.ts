@@ -8,7 +8,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, leaveForReview } from './lib/context';
 import { asyncProperty, classifyCall, type EngineCall, hasSpread, stripAsyncOption } from './lib/calls';
-import { unwrap } from './lib/analysis';
+import { isInstanceLike, unwrap } from './lib/analysis';
 import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
 import { asyncCallersReason } from './lib/order';
@@ -18,7 +18,7 @@ export function syncCallsStep(ctx: Context): void {
   const calls: EngineCall[] = [];
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
-    if (c && c.callbackIndex < 0 && !c.ambiguous && (c.kind === 'instance' || c.kind === 'named')) calls.push(c);
+    if (c && c.callbackIndex < 0 && !c.ambiguous && (isInstanceLike(c.kind) || c.kind === 'named')) calls.push(c);
   });
   for (const call of calls.reverse()) {
     const mode = syncMode(ctx, call);

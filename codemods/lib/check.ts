@@ -2,7 +2,7 @@
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './context';
 import { asyncProperty, classifyCall, type EngineCall, optionsLiteral } from './calls';
-import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName, stringValue } from './analysis';
+import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName, stringValue, isInstanceLike } from './analysis';
 
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
@@ -49,7 +49,7 @@ export function leftoversNeedBridge(ctx: Context): boolean {
   for (const call of engineCalls(ctx)) {
     if (!call.kind) { if (call.callbackIndex >= 0) return true; continue; }
     if (call.callbackIndex >= 0 || call.ambiguous) return true;
-    if ((call.kind === 'instance') && syncMode(ctx, call) !== 'promise') return true;
+    if (isInstanceLike(call.kind) && syncMode(ctx, call) !== 'promise') return true;
   }
   let sync = false;
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
@@ -93,7 +93,7 @@ export function checkStep(ctx: Context): void {
       report(ctx, call.path, 'callback-call', `${call.method}() passes a callback; ag-auth returns a Promise and never calls it`);
       continue;
     }
-    const mode = call.kind === 'instance' ? syncMode(ctx, call) : 'promise';
+    const mode = isInstanceLike(call.kind) ? syncMode(ctx, call) : 'promise';
     if (mode === 'sync' || mode === 'probe') report(ctx, call.path, 'sync-call', `${call.method}() is used as an sc-auth 6 synchronous call; ag-auth returns a Promise`);
     const opts = optionsLiteral(ctx, call);
     const a = opts && asyncProperty(opts.node);

@@ -27,10 +27,12 @@ export interface Context {
   transform: string;
   /** Marker identifier -> source text, substituted after printing (keeps edited literals as written). */
   placeholders: Map<string, string>;
+  /** Project pass: why this file's sc-auth imports must go to the bridge (another file calls back). */
+  keepBridge?: string;
 }
 
 export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,
-  opts: { target?: Target; engineNames?: string[] } = {}): Context {
+  opts: { target?: Target; engineNames?: string[]; engineModules?: Record<string, string[]>; keepBridge?: string } = {}): Context {
   const engineNames = opts.engineNames ?? [];
   const nodes = new NodeIndex(j, root);
   return {
@@ -38,7 +40,7 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     target: opts.target ?? 'ag-auth',
     engineNames,
     findings: [],
-    analysis: new Analysis(nodes, engineNames),
+    analysis: new Analysis(nodes, engineNames, { file, engineModules: opts.engineModules }),
     nodes,
     needsBridge: false,
     importsAgAuth: false,
@@ -47,6 +49,7 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     version: 0,
     transform: '',
     placeholders: new Map(),
+    keepBridge: opts.keepBridge,
   };
 }
 

@@ -3,7 +3,8 @@ import type { API, FileInfo, Options } from 'jscodeshift';
 import { type Context, createContext, dropMarkedSemicolons, NO_SEMI_MARK } from './context';
 import { assertParses, parsePlain, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
-import type { Finding, Target } from './types';
+import type { Finding, ModuleFacts, PipelineOptions } from './types';
+import { engineExports, foreignNeeds } from './module-facts';
 import { STATEMENT_PLACEHOLDER } from './calls';
 
 export type Step = (ctx: Context) => void;
@@ -29,10 +30,12 @@ export interface RunResult {
   needsBridge: boolean;
   importsAgAuth: boolean;
   importsBridge: boolean;
+  /** Only when asked for (opts.facts). */
+  facts?: ModuleFacts;
 }
 
 export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
-  opts: { target?: Target; engineNames?: string[]; readOnly?: boolean } = {}): RunResult {
+  opts: PipelineOptions & { readOnly?: boolean; facts?: boolean } = {}): RunResult {
   // recast splits lines at U+2028/U+2029 before parsing, which breaks a string literal holding one
   // (valid since ES2019): a private-use stand-in of the same length goes through, and comes back.
   const original = source;
@@ -45,6 +48,14 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
     ctx.transform = name;
     if (ctx.version !== indexed) { ctx.nodes.reset(); indexed = ctx.version; }
     step(ctx);
+  }
+  let facts: ModuleFacts | undefined;
+  if (opts.facts) {
+    if (ctx.version !== indexed) ctx.nodes.reset();
+    facts = {
+      engineExports: engineExports(ctx),
+      foreignNeeds: foreignNeeds(ctx),
+    };
   }
   let output = original;
   if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);
@@ -67,7 +78,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   ctx.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return {
     output, changed: ctx.changed, findings: ctx.findings, needsBridge: ctx.needsBridge,
-    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge,
+    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge, facts,
   };
 }
 

@@ -24,6 +24,28 @@ export type Target = 'ag-auth' | 'bridge';
 export interface PipelineOptions {
   target?: Target;
   engineNames?: string[];
+  /**
+   * Project pass: modules of the same project that export auth engines, by absolute file path,
+   * with the export names that hold one ('module.exports' for the whole CommonJS export, 'default',
+   * or a named export). Bindings that import them are engines in this file too.
+   */
+  engineModules?: Record<string, string[]>;
+  /**
+   * Project pass: another file of the package still calls this package's engine the legacy way
+   * (the reason names it), so sc-auth imports here go to sc-auth-bridge, never to ag-auth.
+   */
+  keepBridge?: string;
+}
+
+/** What a file tells the project pass about itself. */
+export interface ModuleFacts {
+  /** Export names holding an auth engine instance ('module.exports', 'default' or a name). */
+  engineExports: string[];
+  /**
+   * Calls left needing the compat engine on an engine this file did not create (a server's
+   * `.auth`, an imported engine): a callback call kept as it is, or a *Sync call.
+   */
+  foreignNeeds: Array<{ line: number; column: number; method: string; receiver: 'server' | 'imported' }>;
 }
 
 export const RULES: ReadonlyArray<{ id: RuleId; description: string; severity: 'error' | 'info' }> = [
