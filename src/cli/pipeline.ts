@@ -9,15 +9,27 @@ export type Target = 'ag-auth' | 'bridge';
 export interface Finding {
   file: string; line: number; column: number; rule: RuleId; message: string; severity: Severity;
 }
-export interface PipelineOptions { target?: Target; engineNames?: string[] }
+export interface PipelineOptions {
+  target?: Target; engineNames?: string[];
+  /** Project pass: project files exporting engines -> their export names. */
+  engineModules?: Record<string, string[]>;
+  /** Project pass: why this file's sc-auth imports must stay on the bridge. */
+  keepBridge?: string;
+}
+export interface ModuleFacts {
+  engineExports: string[];
+  foreignNeeds: Array<{ line: number; column: number; method: string; receiver: 'server' | 'imported' }>;
+}
 export interface PipelineResult {
-  output: string; changed: boolean; findings: Finding[]; needsBridge: boolean; needsAgAuth: boolean;
+  output: string; changed: boolean; findings: Finding[]; needsBridge: boolean; needsAgAuth: boolean; facts?: ModuleFacts;
 }
 export interface PipelineModule {
   mightBeRelevant(source: string): boolean;
   parserFor(filePath: string): 'babel' | 'ts' | 'tsx';
   migrateSource(source: string, filePath: string, options?: PipelineOptions): PipelineResult;
   checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
+  analyzeSource(source: string, filePath: string, options?: PipelineOptions): { findings: Finding[]; facts: ModuleFacts };
+  migrateSource(source: string, filePath: string, options?: PipelineOptions & { facts?: boolean }): PipelineResult;
   migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean }):
     { output: string; changed: boolean; findings: Finding[] };
   checkPackageJson(text: string, filePath: string): Finding[];

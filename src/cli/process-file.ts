@@ -2,7 +2,7 @@
 // once through the pipeline. Never throws: a failure becomes part of the result, so one bad file
 // cannot stop a run.
 import { fingerprintOf, lineAt } from './fingerprint';
-import { pipeline, type Finding, type Target } from './pipeline';
+import { pipeline, type Finding, type ModuleFacts, type Target } from './pipeline';
 
 export type Mode = 'migrate' | 'check';
 
@@ -27,6 +27,8 @@ export interface FileResult {
   findings: ReportedFinding[];
   needsBridge: boolean;
   needsAgAuth: boolean;
+  /** What the project pass needs to know of this file (absent when it failed). */
+  facts?: ModuleFacts;
   error?: FileFailure;
 }
 
@@ -34,6 +36,9 @@ export interface ProcessOptions {
   mode: Mode;
   target: Target;
   engineNames: string[];
+  /** Project pass (re-runs only): see PipelineOptions. */
+  engineModules?: Record<string, string[]>;
+  keepBridge?: string;
 }
 
 function withFingerprints(findings: Finding[], text: string, file: string): ReportedFinding[] {
@@ -57,16 +62,16 @@ export function toFailure(err: unknown): FileFailure {
 /** Runs the pipeline on a source the pre-filter already judged relevant. */
 export function processSource(file: string, source: string, opts: ProcessOptions): FileResult {
   const p = pipeline();
-  const pipelineOptions = { target: opts.target, engineNames: opts.engineNames };
+  const pipelineOptions = { target: opts.target, engineNames: opts.engineNames, engineModules: opts.engineModules, keepBridge: opts.keepBridge };
   try {
     if (opts.mode === 'check') {
-      const findings = p.checkSource(source, file, pipelineOptions);
+      const { findings, facts } = p.analyzeSource(source, file, pipelineOptions);
       return {
         file, status: 'unchanged', findings: withFingerprints(findings, source, file),
-        needsBridge: false, needsAgAuth: false,
+        needsBridge: false, needsAgAuth: false, facts,
       };
     }
-    const r = p.migrateSource(source, file, pipelineOptions);
+    const r = p.migrateSource(source, file, { ...pipelineOptions, facts: true });
     const changed = r.changed && r.output !== source;
     return {
       file,
@@ -76,6 +81,7 @@ export function processSource(file: string, source: string, opts: ProcessOptions
       findings: withFingerprints(r.findings, source, file),
       needsBridge: r.needsBridge,
       needsAgAuth: r.needsAgAuth,
+      facts: r.facts,
     };
   } catch (err) {
     return { file, status: 'failed', findings: [], needsBridge: false, needsAgAuth: false, error: toFailure(err) };

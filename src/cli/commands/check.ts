@@ -7,6 +7,7 @@ import { pipeline } from '../pipeline';
 import { toFailure, type ReportedFinding } from '../process-file';
 import type { Failure, RunReport } from '../report';
 import { scan } from '../scan';
+import { projectPass } from '../project-pass';
 
 export interface CheckOutcome {
   report: RunReport;
@@ -19,6 +20,8 @@ export async function check(opts: CliOptions, cwd: string): Promise<CheckOutcome
   // Read the baseline before the scan, so a bad path fails fast.
   const baseline = opts.baseline !== undefined && !opts.updateBaseline ? readBaseline(opts.baseline) : undefined;
   const s = await scan(opts, 'check', cwd);
+  projectPass({ results: s.results, originals: s.originals, packageJsons: s.packageJsons, cwd,
+    options: { mode: 'check', target: opts.target, engineNames: opts.engineNames } });
   const failures: Failure[] = [...s.readFailures];
   const findings: ReportedFinding[] = [];
   for (const r of s.results) {

@@ -14,6 +14,7 @@ import { pipeline } from '../pipeline';
 import { toFailure, type ReportedFinding } from '../process-file';
 import type { Failure, RunReport } from '../report';
 import { scan } from '../scan';
+import { projectPass } from '../project-pass';
 import { writeFileAtomic } from '../write';
 
 interface PendingWrite { file: string; before: string; after: string }
@@ -69,6 +70,8 @@ function refuseDirty(files: readonly string[], cwd: string): void {
 export async function migrate(opts: CliOptions, cwd: string, out: (s: string) => void): Promise<RunReport> {
   const started = process.hrtime.bigint();
   const s = await scan(opts, 'migrate', cwd);
+  projectPass({ results: s.results, originals: s.originals, packageJsons: s.packageJsons, cwd,
+    options: { mode: 'migrate', target: opts.target, engineNames: opts.engineNames } });
   const failures: Failure[] = [...s.readFailures];
   const findings: ReportedFinding[] = [];
   const pending: PendingWrite[] = [];
