@@ -1,14 +1,20 @@
 /**
  * package-json: `sc-auth` -> `ag-auth` ^2.1.1 in the same dependency section (and `@types/sc-auth`
- * -> `@types/ag-auth`), plus `sc-auth-bridge` where a migrated file imports it. The file is
- * re-serialised with its own indentation, line ending and final newline, keys in their order.
+ * -> `@types/ag-auth`), plus `sc-auth-bridge` where a migrated file imports it; a bundled sc-auth
+ * (`bundledDependencies`) is replaced by what replaced it. `overrides` / `resolutions` are left as
+ * written: they pin other packages' own sc-auth (socketcluster-server 14 depends on it). Renames are
+ * edited in the text; anything else re-serialises the file with its own indentation, line ending
+ * and final newline, keys in their order.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ParseError } from './lib/parse';
-import { AG_VERSION_RANGE, BRIDGE_MODULE, type Finding, LEGACY_MODULE } from './lib/types';
+import { AG_MODULE, AG_VERSION_RANGE, BRIDGE_MODULE, type Finding, LEGACY_MODULE } from './lib/types';
+import { positionOf, tokenIn, topLevelValue } from './lib/json-text';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+/** npm accepts both spellings: lists of dependency names packed into the tarball. */
+const BUNDLED = ['bundledDependencies', 'bundleDependencies'] as const;
 const TYPES_LEGACY = '@types/sc-auth';
 const TYPES_AG = '@types/ag-auth';
 const TYPES_AG_RANGE = '^1.0.3';
@@ -63,40 +69,61 @@ function renameKey(obj: Record<string, unknown>, from: string, to: string, value
   return out;
 }
 
-function lineOf(text: string, needle: string): { line: number; column: number } {
-  const i = text.indexOf(needle);
-  if (i < 0) return { line: 1, column: 1 };
-  const before = text.slice(0, i);
-  const line = before.split('\n').length;
-  return { line, column: i - before.lastIndexOf('\n') };
+function isMap(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Where a member name stands inside a top-level object (`"sc-auth"` in "dependencies"), else line 1. */
+function locate(text: string, member: string, name: string, as: 'key' | 'element' = 'key'): { line: number; column: number } {
+  const span = topLevelValue(text, member);
+  const i = span ? tokenIn(text, span, name, as) : -1;
+  return i < 0 ? { line: 1, column: 1 } : positionOf(text, i);
+}
+
+/**
+ * What a bundled list (`bundledDependencies`) becomes: each legacy name is replaced by the packages
+ * that now stand in its place, without duplicates; undefined when nothing changes.
+ */
+function bundledAfter(list: unknown[], standIns: Map<string, string[]>): unknown[] | undefined {
+  if (!list.some((n) => typeof n === 'string' && standIns.has(n))) return undefined;
+  const out: unknown[] = [];
+  for (const n of list) {
+    const repl = typeof n === 'string' ? standIns.get(n) : undefined;
+    for (const x of repl ?? [n]) if (!out.includes(x) && (repl === undefined || !list.includes(x))) out.push(x);
+  }
+  return out;
 }
 
 export function migratePackageJson(text: string, filePath: string,
   opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string }): { output: string; changed: boolean; findings: Finding[] } {
   const pkg = parse(text, filePath);
+  const before = parse(text, filePath);
   // Read before the edits below, which may add the bridge: only an entry we wrote needs the notice.
-  const hadBridge = SECTIONS.some((sec) => pkg[sec] && typeof pkg[sec] === 'object' && BRIDGE_MODULE in pkg[sec]);
+  const hadBridge = SECTIONS.some((sec) => isMap(pkg[sec]) && BRIDGE_MODULE in pkg[sec]);
   let changed = false;
   let legacySection: string | undefined;
+  let renamedTo: string | undefined;
+  let typesRenamed = false;
   for (const section of SECTIONS) {
     const deps = pkg[section];
-    if (!deps || typeof deps !== 'object') continue;
+    if (!isMap(deps)) continue;
     if (LEGACY_MODULE in deps) {
       // A package whose files only need the compat engine gets it in sc-auth's place, not an unused ag-auth.
-      pkg[section] = opts.needsBridge && !opts.needsAgAuth
-        ? renameKey(pkg[section], LEGACY_MODULE, BRIDGE_MODULE, bridgeSpec(filePath, opts.runningCopy))
-        : renameKey(pkg[section], LEGACY_MODULE, 'ag-auth', AG_VERSION_RANGE);
+      const to = opts.needsBridge && !opts.needsAgAuth ? BRIDGE_MODULE : AG_MODULE;
+      pkg[section] = renameKey(deps, LEGACY_MODULE, to, to === BRIDGE_MODULE ? bridgeSpec(filePath, opts.runningCopy) : AG_VERSION_RANGE);
       legacySection = legacySection ?? section;
+      renamedTo = renamedTo ?? to;
       changed = true;
     }
     if (TYPES_LEGACY in pkg[section]) {
       pkg[section] = renameKey(pkg[section], TYPES_LEGACY, TYPES_AG, TYPES_AG_RANGE);
+      typesRenamed = true;
       changed = true;
     }
   }
-  const has = (name: string) => SECTIONS.some((s) => pkg[s] && typeof pkg[s] === 'object' && name in pkg[s]);
-  if (opts.needsAgAuth && !has('ag-auth')) {
-    pkg.dependencies = { ...(pkg.dependencies || {}), 'ag-auth': AG_VERSION_RANGE };
+  const has = (name: string) => SECTIONS.some((s) => isMap(pkg[s]) && name in pkg[s]);
+  if (opts.needsAgAuth && !has(AG_MODULE)) {
+    pkg.dependencies = { ...(pkg.dependencies || {}), [AG_MODULE]: AG_VERSION_RANGE };
     changed = true;
   }
   if (opts.needsBridge && !has(BRIDGE_MODULE) && pkg.name !== BRIDGE_MODULE) {
@@ -104,7 +131,19 @@ export function migratePackageJson(text: string, filePath: string,
     pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeSpec(filePath, opts.runningCopy) };
     changed = true;
   }
-  let output = changed ? renamedInPlace(text, pkg) : text;
+  // A bundled sc-auth (shipped inside the package tarball) is replaced by what replaced it above,
+  // and by the bridge when this run added it: a bundle that lost its engine would fail offline.
+  const beforeHas = (name: string) => SECTIONS.some((s) => isMap(before[s]) && name in before[s]);
+  const standIns = new Map<string, string[]>();
+  const legacyStandIns = [...new Set([renamedTo, ...[AG_MODULE, BRIDGE_MODULE].filter((n) => !beforeHas(n))])]
+    .filter((n): n is string => !!n && has(n));
+  if (legacyStandIns.length) standIns.set(LEGACY_MODULE, legacyStandIns);
+  if (typesRenamed) standIns.set(TYPES_LEGACY, [TYPES_AG]);
+  for (const key of BUNDLED) {
+    const after = Array.isArray(pkg[key]) ? bundledAfter(pkg[key], standIns) : undefined;
+    if (after) { pkg[key] = after; changed = true; }
+  }
+  let output = changed ? editedInPlace(text, pkg, before) : text;
   if (output === undefined) {
     const indent = /^[ \t]*\{\s*?\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -116,12 +155,18 @@ export function migratePackageJson(text: string, filePath: string,
   const findings: Finding[] = [];
   const pinned = pinnedServer(pkg);
   if ((legacySection || opts.promiseCode) && pinned) {
-    findings.push({ file: filePath, ...lineOf(output, `"${pinned.name}"`), rule: 'manual-review', severity: 'error',
+    findings.push({ file: filePath, ...locate(output, pinned.section, pinned.name), rule: 'manual-review', severity: 'error',
       message: `${pinned.name} ${pinned.range} is left as it is: ${SERVER_14_NOTE}` });
   }
-  const spec = SECTIONS.map((sec) => pkg[sec] && pkg[sec][BRIDGE_MODULE]).find((v) => typeof v === 'string');
-  if (spec && spec.startsWith('file:') && !hadBridge) {
-    findings.push({ file: filePath, ...lineOf(output, `"${BRIDGE_MODULE}"`), rule: 'bridge-import', severity: 'info',
+  for (const key of BUNDLED) {
+    if (!Array.isArray(pkg[key]) || !pkg[key].includes(LEGACY_MODULE)) continue;
+    findings.push({ file: filePath, ...locate(output, key, LEGACY_MODULE, 'element'), rule: 'sc-auth-dependency', severity: 'error',
+      message: `${key} lists '${LEGACY_MODULE}', which is not a dependency this migration replaced: bundle '${AG_MODULE}' or '${BRIDGE_MODULE}' (whichever the package's files import) instead` });
+  }
+  const bridgeAt = SECTIONS.find((sec) => isMap(pkg[sec]) && typeof pkg[sec][BRIDGE_MODULE] === 'string');
+  const spec: string | undefined = bridgeAt && pkg[bridgeAt][BRIDGE_MODULE];
+  if (bridgeAt && spec && spec.startsWith('file:') && !hadBridge) {
+    findings.push({ file: filePath, ...locate(output, bridgeAt, BRIDGE_MODULE), rule: 'bridge-import', severity: 'info',
       message: `'${BRIDGE_MODULE}' is not on the npm registry: the dependency points at the copy that ran this migration (${spec}); commit a path or tarball your installs can reach` });
   }
   return { output, changed: output !== text, findings };
@@ -130,36 +175,62 @@ export function migratePackageJson(text: string, filePath: string,
 const SERVER_14_NOTE = 'the migrated code (Promise calls on the server\'s engine, Promise engines, ag-auth) needs socketcluster-server 15+; on 14, give the server sc-auth-bridge\'s engine (authEngine / setAuthEngine, fromLegacyEngine() for your own engine) until the upgrade';
 
 /** A socketcluster-server / socketcluster dependency whose range stays below 15. */
-function pinnedServer(pkg: any): { name: string; range: string } | undefined {
+function pinnedServer(pkg: any): { section: string; name: string; range: string } | undefined {
   for (const section of SECTIONS) {
     const deps = pkg[section];
-    if (!deps || typeof deps !== 'object') continue;
+    if (!isMap(deps)) continue;
     for (const name of ['socketcluster-server', 'socketcluster']) {
       const range = deps[name];
       const m = typeof range === 'string' ? /^\s*(?:[~^]|>=?|=)?\s*v?(\d+)/.exec(range) : null;
-      if (m && Number(m[1]) < 15) return { name, range };
+      if (m && Number(m[1]) < 15) return { section, name, range: range as string };
     }
   }
   return undefined;
 }
 
 /**
- * The common edit, a dependency renamed where it stands, made in the text itself so that the rest
- * of a hand-formatted file (inline objects, arrays) stays as written. Used only when the result
- * reads back as exactly the object the full rewrite would print (keys in the same order).
+ * The common edits, a dependency renamed where it stands and a bundled name swapped, made in the
+ * text itself so that the rest of a hand-formatted file (inline objects, arrays, other mentions of
+ * sc-auth such as `overrides`) stays as written. Used only when the result reads back as exactly
+ * the object the full rewrite would print (keys in the same order).
  */
-function renamedInPlace(text: string, pkg: any): string | undefined {
+function editedInPlace(text: string, pkg: any, before: any): string | undefined {
   let out = text;
-  let before: any;
-  try { before = JSON.parse(text.replace(/^\uFEFF/, '')); } catch { return undefined; }
+  const swap = (member: string, from: string, to: string, as: 'key' | 'element', value?: string) => {
+    const span = topLevelValue(out, member);
+    const i = span ? tokenIn(out, span, from, as) : -1;
+    if (i < 0) return;
+    let end = i + JSON.stringify(from).length;
+    if (value !== undefined) {
+      // `"from": "range"`: the range is one string token after the colon.
+      const m = /^(\s*:\s*)"(?:[^"\\]|\\.)*"/.exec(out.slice(end));
+      if (!m) return;
+      out = out.slice(0, i) + JSON.stringify(to) + m[1] + JSON.stringify(value) + out.slice(end + m[0].length);
+      return;
+    }
+    // A bundled name: `to` is one name or several, each written as the list separates its items.
+    const sep = /[[,](\s*)$/.exec(out.slice(span!.start, i))?.[1] || ' ';
+    out = out.slice(0, i) + to.split('\n').map((n) => JSON.stringify(n)).join(`,${sep}`) + out.slice(end);
+  };
   for (const section of SECTIONS) {
     const deps = pkg[section];
-    if (!deps || typeof deps !== 'object') continue;
-    for (const [from, to] of [[LEGACY_MODULE, 'ag-auth'], [LEGACY_MODULE, BRIDGE_MODULE], [TYPES_LEGACY, TYPES_AG]]) {
-      // A rename only: the new name was not there, and the old one appears once in the file.
-      if (!(to in deps) || (before[section] && to in before[section]) || text.split(`"${from}"`).length !== 2) continue;
-      const re = new RegExp(`"${from.replace(/[/]/g, '\\/')}"(\\s*:\\s*)"[^"\\\\]*"`);
-      if (re.test(out)) out = out.replace(re, (_m, colon: string) => `"${to}"${colon}${JSON.stringify(deps[to])}`);
+    if (!isMap(deps)) continue;
+    for (const [from, to] of [[LEGACY_MODULE, AG_MODULE], [LEGACY_MODULE, BRIDGE_MODULE], [TYPES_LEGACY, TYPES_AG]]) {
+      // A rename only: the new name was not there before.
+      if (!(to in deps) || !isMap(before[section]) || to in before[section] || !(from in before[section])) continue;
+      swap(section, from, to, 'key', String(deps[to]));
+    }
+  }
+  for (const key of BUNDLED) {
+    const was = before[key];
+    const now = pkg[key];
+    if (!Array.isArray(was) || !Array.isArray(now)) continue;
+    for (const from of [LEGACY_MODULE, TYPES_LEGACY]) {
+      if (!was.includes(from) || now.includes(from)) continue;
+      // The names that took its place, in their order in the new list.
+      const kept = new Set(was);
+      const added = now.filter((n) => !kept.has(n));
+      if (added.length) swap(key, from, added.filter((n) => (from === TYPES_LEGACY) === String(n).startsWith('@types/')).join('\n'), 'element');
     }
   }
   try {
@@ -169,17 +240,28 @@ function renamedInPlace(text: string, pkg: any): string | undefined {
   }
 }
 
+/** Legacy names a package lists: dependency sections and bundled lists. */
 export function checkPackageJson(text: string, filePath: string): Finding[] {
   const pkg = parse(text, filePath);
   const findings: Finding[] = [];
+  const pinned = pinnedServer(pkg);
+  const replacement = (name: string) => (name === LEGACY_MODULE ? AG_MODULE : TYPES_AG);
   for (const section of SECTIONS) {
     const deps = pkg[section];
-    if (!deps || typeof deps !== 'object') continue;
+    if (!isMap(deps)) continue;
     for (const name of [LEGACY_MODULE, TYPES_LEGACY]) {
       if (!(name in deps)) continue;
-      const at = lineOf(text, `"${name}"`);
-      findings.push({ file: filePath, ...at, rule: 'sc-auth-dependency', severity: 'error',
-        message: `${section} has '${name}': replace it with '${name === LEGACY_MODULE ? 'ag-auth' : TYPES_AG}'${name === LEGACY_MODULE && pinnedServer(pkg) ? ` (${pinnedServer(pkg)!.name} ${pinnedServer(pkg)!.range}: ${SERVER_14_NOTE})` : ''}` });
+      findings.push({ file: filePath, ...locate(text, section, name), rule: 'sc-auth-dependency', severity: 'error',
+        message: `${section} has '${name}': replace it with '${replacement(name)}'${name === LEGACY_MODULE && pinned ? ` (${pinned.name} ${pinned.range}: ${SERVER_14_NOTE})` : ''}` });
+    }
+  }
+  for (const key of BUNDLED) {
+    const list = pkg[key];
+    if (!Array.isArray(list)) continue;
+    for (const name of [LEGACY_MODULE, TYPES_LEGACY]) {
+      if (!list.includes(name)) continue;
+      findings.push({ file: filePath, ...locate(text, key, name, 'element'), rule: 'sc-auth-dependency', severity: 'error',
+        message: `${key} lists '${name}': bundle '${replacement(name)}'${name === LEGACY_MODULE ? ` (or '${BRIDGE_MODULE}' where files import it)` : ''} instead` });
     }
   }
   return findings;
