@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { ParseError } from './lib/parse';
 import { AG_MODULE, AG_VERSION_RANGE, BRIDGE_MODULE, type Finding, LEGACY_MODULE } from './lib/types';
 import { positionOf, tokenIn, topLevelValue } from './lib/json-text';
+import { promiseCodeFacts } from './lib/promise-code';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
 /** npm accepts both spellings: lists of dependency names packed into the tarball. */
@@ -240,11 +241,22 @@ function editedInPlace(text: string, pkg: any, before: any): string | undefined 
   }
 }
 
-/** Legacy names a package lists: dependency sections and bundled lists. */
-export function checkPackageJson(text: string, filePath: string): Finding[] {
+/**
+ * Legacy names a package lists (dependency sections, bundled lists), and, for a package pinned to
+ * socketcluster(-server) below 15, the first of its files (`files`: the package's source files the
+ * caller has read) whose code needs server 15+: what migrate reports when it writes such code.
+ */
+export function checkPackageJson(text: string, filePath: string,
+  opts: { files?: ReadonlyArray<{ file: string; source: string }> } = {}): Finding[] {
   const pkg = parse(text, filePath);
   const findings: Finding[] = [];
   const pinned = pinnedServer(pkg);
+  const needs15 = pinned && opts.files ? firstPromiseCode(opts.files) : undefined;
+  if (pinned && needs15) {
+    const where = `${path.relative(path.dirname(path.resolve(filePath)), path.resolve(needs15.file)).split(path.sep).join('/')}:${needs15.line}`;
+    findings.push({ file: filePath, ...locate(text, pinned.section, pinned.name), rule: 'manual-review', severity: 'error',
+      message: `${pinned.name} ${pinned.range} is left as it is, but ${where} ${needs15.what}: ${SERVER_14_NOTE}` });
+  }
   const replacement = (name: string) => (name === LEGACY_MODULE ? AG_MODULE : TYPES_AG);
   for (const section of SECTIONS) {
     const deps = pkg[section];
@@ -265,4 +277,17 @@ export function checkPackageJson(text: string, filePath: string): Finding[] {
     }
   }
   return findings;
+}
+
+/** The first Promise-style site among the files, unless one of them gives the server the bridge's engine. */
+function firstPromiseCode(files: ReadonlyArray<{ file: string; source: string }>): { file: string; line: number; what: string } | undefined {
+  let first: { file: string; line: number; what: string } | undefined;
+  for (const f of files) {
+    let facts;
+    // A file that does not parse is reported by the file scan itself.
+    try { facts = promiseCodeFacts(f.source, f.file); } catch { continue; }
+    if (facts.bridgeEngineForServer) return undefined;
+    if (facts.site && !first) first = { file: f.file, line: facts.site.line, what: facts.site.what };
+  }
+  return first;
 }

@@ -49,3 +49,24 @@ export function aggregateNeeds(packageJsons: readonly string[], results: Iterabl
   for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);
   return out;
 }
+
+/**
+ * The source files of each package.json's package (nearest enclosing one), as read by the scan:
+ * what `check` hands checkPackageJson to tell whether a package pinned to server 14 already holds
+ * code that needs 15+. Files that failed are left out (they are reported on their own).
+ */
+export function packageSources(packageJsons: readonly string[], results: Iterable<FileResult>,
+  originals: ReadonlyMap<string, string>): Map<string, Array<{ file: string; source: string }>> {
+  const byDir = new Map<string, Array<{ file: string; source: string }>>();
+  for (const p of packageJsons) byDir.set(path.dirname(p), []);
+  const dirs = new Set(byDir.keys());
+  for (const r of results) {
+    const source = originals.get(r.file);
+    if (r.status === 'failed' || source === undefined) continue;
+    const dir = nearestPackage(r.file, dirs);
+    if (dir !== undefined) byDir.get(dir)!.push({ file: r.file, source });
+  }
+  const out = new Map<string, Array<{ file: string; source: string }>>();
+  for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);
+  return out;
+}

@@ -32,7 +32,7 @@ export interface PipelineModule {
   migrateSource(source: string, filePath: string, options?: PipelineOptions & { facts?: boolean }): PipelineResult;
   migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean }):
     { output: string; changed: boolean; findings: Finding[] };
-  checkPackageJson(text: string, filePath: string): Finding[];
+  checkPackageJson(text: string, filePath: string, opts?: { files?: ReadonlyArray<{ file: string; source: string }> }): Finding[];
   TRANSFORMS: ReadonlyArray<{ name: string; description: string }>;
   RULES: ReadonlyArray<{ id: RuleId; description: string; severity: Severity }>;
 }

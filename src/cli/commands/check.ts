@@ -8,6 +8,7 @@ import { toFailure, type ReportedFinding } from '../process-file';
 import type { Failure, RunReport } from '../report';
 import { scan } from '../scan';
 import { projectPass } from '../project-pass';
+import { packageSources } from '../packages';
 
 export interface CheckOutcome {
   report: RunReport;
@@ -30,10 +31,11 @@ export async function check(opts: CliOptions, cwd: string): Promise<CheckOutcome
   }
   if (s.packageJsons.length > 0) {
     const p = pipeline();
+    const sources = packageSources(s.packageJsons, s.results, s.originals);
     for (const file of s.packageJsons) {
       try {
         const text = fs.readFileSync(file, 'utf8');
-        findings.push(...p.checkPackageJson(text, file).map((f) => ({ ...f, file, fingerprint: fingerprintOf(lineAt(text, f.line)) })));
+        findings.push(...p.checkPackageJson(text, file, { files: sources.get(file) }).map((f) => ({ ...f, file, fingerprint: fingerprintOf(lineAt(text, f.line)) })));
       } catch (err) {
         failures.push({ file, ...toFailure(err) });
       }
