@@ -1,9 +1,20 @@
 /** Parser choice by extension and the one place where source text becomes an AST. */
 import * as path from 'node:path';
-import jscodeshift from 'jscodeshift';
 import type { Collection, JSCodeshift } from 'jscodeshift';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const babelParser: typeof import('@babel/parser') = require('@babel/parser');
+
+// Loaded on first parse, not with this module: the pipeline (and package-json, for ParseError) is
+// required by runs whose files all fail the text pre-filter, and jscodeshift with recast, ast-types
+// and babel costs ~150 ms to load.
+let jscodeshiftCore: typeof import('jscodeshift') | undefined;
+let babel: typeof import('@babel/parser') | undefined;
+function jscodeshift(): typeof import('jscodeshift') {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (jscodeshiftCore ??= require('jscodeshift') as typeof import('jscodeshift'));
+}
+function babelParser(): typeof import('@babel/parser') {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (babel ??= require('@babel/parser') as typeof import('@babel/parser'));
+}
 
 export type ParserName = 'babel' | 'ts' | 'tsx';
 
@@ -60,10 +71,10 @@ function makeParser(name: ParserName, tokens = true) {
   return {
     parse(code: string) {
       try {
-        return babelParser.parse(code, { ...base, sourceType: 'module' } as any);
+        return babelParser().parse(code, { ...base, sourceType: 'module' } as any);
       } catch (moduleError) {
         try {
-          return babelParser.parse(code, { ...base, sourceType: 'script' } as any);
+          return babelParser().parse(code, { ...base, sourceType: 'script' } as any);
         } catch {
           throw moduleError;
         }
@@ -110,7 +121,7 @@ export function jFor(filePath: string): JSCodeshift {
   const name = parserFor(filePath);
   let j = cache.get(name);
   if (!j) {
-    j = jscodeshift.withParser(makeParser(name));
+    j = jscodeshift().withParser(makeParser(name));
     cache.set(name, j);
   }
   return j;

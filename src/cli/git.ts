@@ -34,10 +34,14 @@ export function gitListFiles(dir: string): string[] | null {
   const out = git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules']);
   if (out === null) return null;
   const files = new Set<string>();
+  // git prints normalised '/'-separated paths: on POSIX a concatenation is path.join without its
+  // cost (measurable on tens of thousands of files).
+  const base = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const posix = path.sep === '/';
   for (const entry of out.split('\0')) {
     // A nested repository shows up as "dir/"; its files are not ours to list.
     if (entry === '' || entry.endsWith('/')) continue;
-    files.add(path.join(dir, entry));
+    files.add(posix ? base + entry : path.join(dir, entry));
   }
   return [...files];
 }

@@ -1,104 +1,137 @@
-// Spreads relevant files over threads. A worker thread costs its start-up plus loading jscodeshift
-// and the parsers (a few hundred ms of CPU), so small runs stay in-process; larger ones use one
-// thread per ~MIN_FILES_PER_WORKER relevant files, capped by --jobs. The main thread, which has
-// the pipeline loaded already (for the pre-filter), is one of those threads: it processes files
-// itself between handing tasks to the workers, so `--jobs 2` costs one extra thread, not two.
+// Spreads relevant files over threads while they are still being read. A worker thread costs its
+// start-up plus loading jscodeshift and the parsers (~200 ms of CPU), which pays once a few dozen
+// files need parsing: the first worker starts when MIN_FILES_PER_WORKER relevant files have been
+// found, so it loads while the main thread is still reading the rest of the tree and is already
+// parsing when the reading ends. The main thread then loads the pipeline and works too.
+//
+// Balancing: every thread takes the next file by bumping one shared counter (Atomics), so no thread
+// waits for another to hand it work: the main thread is busy (reading, loading, parsing) and could
+// not answer a worker asking for more. Each worker is sent every file from the counter's value at
+// its start on (it may take any of them) and stops at the total sent with the 'end' message.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { processSource, type FileResult, type ProcessOptions } from './process-file';
-import type { Answer, Task } from './worker';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker';
 
-export const MIN_FILES_PER_WORKER = 40;
-/** Tasks kept queued at each worker, so it does not idle while the main thread is busy parsing. */
-const IN_FLIGHT = 2;
+/** Relevant files that justify one more thread (the first worker starts at this count). */
+export const MIN_FILES_PER_WORKER = 16;
 
 export interface SourceTask { file: string; source: string }
 
-/** Threads to use, the main one included; 0 means in-process only. */
+/** Threads to use for `relevant` files, the main one included; 0 means in-process only. */
 export function workerCount(relevant: number, jobs: number): number {
   if (jobs <= 1) return 0;
-  const wanted = Math.floor(relevant / MIN_FILES_PER_WORKER);
+  const wanted = 1 + Math.floor(relevant / MIN_FILES_PER_WORKER);
   return wanted < 2 ? 0 : Math.min(jobs, wanted);
 }
 
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+interface WorkerState {
+  worker: Worker;
+  /** Said 'done' (took an index past the end) or exited. */
+  finished: boolean;
 }
 
+/**
+ * Feed it with add() as relevant files are found, then finish(). Results come back in the order
+ * the files were added.
+ */
+export class Pool {
+  private readonly tasks: SourceTask[] = [];
+  private readonly results: (FileResult | undefined)[] = [];
+  /** [0]: next task index to take. */
+  private readonly counter = new Int32Array(new SharedArrayBuffer(4));
+  private readonly workers: WorkerState[] = [];
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly opts: ProcessOptions,
+    private readonly jobs: number,
+    private readonly onResult: (r: FileResult) => void,
+  ) {}
+
+  add(task: SourceTask): void {
+    const id = this.tasks.length;
+    this.tasks.push(task);
+    for (const w of this.workers) this.send(w, { kind: 'task', id, file: task.file, source: task.source });
+    if (this.workers.length + 1 < workerCount(this.tasks.length, this.jobs)) this.spawn();
+  }
+
+  /** Processes what is left on this thread too; resolves when every file has a result. */
+  async finish(): Promise<{ results: FileResult[]; threads: number }> {
+    this.ended = true;
+    for (const w of this.workers) this.send(w, { kind: 'end', total: this.tasks.length });
+    try {
+      for (;;) {
+        const id = Atomics.add(this.counter, 0, 1);
+        if (id >= this.tasks.length) break;
+        this.runHere(id);
+      }
+      while (this.workers.some((w) => !w.finished)) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
+      // A worker that died (out of memory, a bug) leaves files without results: do them here.
+      for (let id = 0; id < this.tasks.length; id++) if (!this.results[id]) this.runHere(id);
+    } finally {
+      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    }
+    return { results: this.results as FileResult[], threads: 1 + this.workers.length };
+  }
+
+  /** Stops the workers without waiting for results (after an error in the caller). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private runHere(id: number): void {
+    const r = processSource(this.tasks[id].file, this.tasks[id].source, this.opts);
+    this.results[id] = r;
+    this.onResult(r);
+  }
+
+  private send(w: WorkerState, message: ToWorker): void {
+    if (!w.finished) w.worker.postMessage(message);
+  }
+
+  private spawn(): void {
+    const setup: WorkerSetup = { options: this.opts, counter: this.counter };
+    const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: setup });
+    const state: WorkerState = { worker, finished: false };
+    this.workers.push(state);
+    const settle = (): void => {
+      state.finished = true;
+      const w = this.wake;
+      this.wake = undefined;
+      w?.();
+    };
+    worker.on('message', (m: FromWorker) => {
+      if (m.kind === 'done') settle();
+      else if (!this.results[m.id]) {
+        this.results[m.id] = m.result;
+        this.onResult(m.result);
+      }
+    });
+    worker.on('error', settle);
+    worker.on('exit', settle);
+    // Every file it might take: those not taken yet (the counter only grows).
+    const from = Math.min(Atomics.load(this.counter, 0), this.tasks.length);
+    for (let id = from; id < this.tasks.length; id++) {
+      this.send(state, { kind: 'task', id, file: this.tasks[id].file, source: this.tasks[id].source });
+    }
+    if (this.ended) this.send(state, { kind: 'end', total: this.tasks.length });
+  }
+}
+
+/** All tasks at once (the pool without streaming). */
 export async function runAll(
   tasks: readonly SourceTask[],
   opts: ProcessOptions,
   jobs: number,
   onResult: (r: FileResult) => void,
 ): Promise<{ results: FileResult[]; threads: number }> {
-  const results: FileResult[] = new Array(tasks.length);
-  const threads = workerCount(tasks.length, jobs);
-  let next = 0;
-  const runHere = (id: number): void => {
-    results[id] = processSource(tasks[id].file, tasks[id].source, opts);
-    onResult(results[id]);
-  };
-  if (threads === 0) {
-    for (; next < tasks.length; next++) runHere(next);
-    return { results, threads: 1 };
-  }
-
-  const workers: Worker[] = [];
-  const pending = new Map<Worker, Set<number>>();
-  // Resolved by the next worker event when the main thread has nothing left to do but wait.
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const feed = (w: Worker): void => {
-    const mine = pending.get(w);
-    if (!mine) return;
-    while (mine.size < IN_FLIGHT && next < tasks.length) {
-      const id = next++;
-      mine.add(id);
-      const task: Task = { id, file: tasks[id].file, source: tasks[id].source };
-      w.postMessage(task);
-    }
-  };
-  for (let i = 0; i < threads - 1; i++) {
-    const w = new Worker(path.join(__dirname, 'worker.js'), { workerData: opts });
-    workers.push(w);
-    pending.set(w, new Set());
-    w.on('message', (a: Answer) => {
-      pending.get(w)?.delete(a.id);
-      results[a.id] = a.result;
-      onResult(a.result);
-      feed(w);
-      notify();
-    });
-    // A worker that dies (out of memory, a bug) gives its files back to the main thread.
-    const reclaim = (): void => {
-      const lost = pending.get(w);
-      if (!lost) return;
-      pending.delete(w);
-      for (const id of lost) if (!results[id]) runHere(id);
-      notify();
-    };
-    w.on('error', reclaim);
-    w.on('exit', reclaim);
-    feed(w);
-  }
-  try {
-    for (;;) {
-      if (next < tasks.length) {
-        runHere(next++);
-        await yieldToEvents(); // let worker answers in, so they get their next tasks
-        continue;
-      }
-      if (![...pending.values()].some((ids) => ids.size > 0)) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return { results, threads };
+  const pool = new Pool(opts, jobs, onResult);
+  for (const t of tasks) pool.add(t);
+  return pool.finish();
 }

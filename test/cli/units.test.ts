@@ -156,10 +156,12 @@ describe('gitDirtyFiles', () => {
 describe('worker pool sizing and progress gating', () => {
   it('stays in-process for few relevant files or --jobs 1', () => {
     expect(workerCount(10, 8)).toBe(0);
-    expect(workerCount(60, 8)).toBe(0);
+    expect(workerCount(15, 8)).toBe(0);
+    expect(workerCount(16, 8)).toBe(2);
+    expect(workerCount(60, 8)).toBe(4);
     expect(workerCount(1000, 1)).toBe(0);
     expect(workerCount(1000, 2)).toBe(2);
-    expect(workerCount(100, 8)).toBe(2);
+    expect(workerCount(100, 8)).toBe(7);
     expect(workerCount(1000, 8)).toBe(8);
   });
   it('defaults --jobs to the cores the load average leaves free, at least 1', () => {
