@@ -134,7 +134,7 @@ export class Analysis {
   private engineModuleOf(lit: any): { file: string; exports: string[] } | undefined {
     if (!this.engineModules || !isStringLit(lit)) return undefined;
     const modules = this.engineModules;
-    const file = resolveLocal(this.file, lit.value, (f) => Object.prototype.hasOwnProperty.call(modules, f));
+    const file = resolveLocal(this.file, stringValue(lit)!, (f) => Object.prototype.hasOwnProperty.call(modules, f));
     return file ? { file, exports: modules[file] } : undefined;
   }
 

@@ -64,3 +64,15 @@ describe('template-literal module specifiers', () => {
     expect(r.output).toContain('const AuthEngine = (await import(`ag-auth`)).default;');
   });
 });
+
+describe('template-literal specifiers of project modules (cross-file engines)', () => {
+  it('an engine module required with backticks is followed like a quoted one', () => {
+    const engineFile = '/project/src/engine.js';
+    const src = 'const engine = require(`./engine`);\nexports.issue = (user, key, done) => {\n  engine.signToken({ sub: user }, key, {}, done);\n};\n';
+    const quoted = src.replace('`./engine`', "'./engine'");
+    const options = { engineModules: { [engineFile]: ['module.exports'] } };
+    const viaTemplate = checkSource(src, '/project/src/login.js', options);
+    expect(rules(viaTemplate)).toEqual(rules(checkSource(quoted, '/project/src/login.js', options)));
+    expect(rules(viaTemplate)).toEqual(['3:callback-call']);
+  });
+});
