@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { ParseError } from './lib/parse';
 import { AG_MODULE, AG_VERSION_RANGE, BRIDGE_MODULE, type Finding, LEGACY_MODULE } from './lib/types';
 import { positionOf, tokenIn, topLevelValue } from './lib/json-text';
-import { promiseCodeFacts } from './lib/promise-code';
+import { promiseCodeFacts, type PromiseCodeFacts } from './lib/promise-code';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
 /** npm accepts both spellings: lists of dependency names packed into the tarball. */
@@ -246,8 +246,7 @@ function editedInPlace(text: string, pkg: any, before: any): string | undefined 
  * socketcluster(-server) below 15, the first of its files (`files`: the package's source files the
  * caller has read) whose code needs server 15+: what migrate reports when it writes such code.
  */
-export function checkPackageJson(text: string, filePath: string,
-  opts: { files?: ReadonlyArray<{ file: string; source: string }> } = {}): Finding[] {
+export function checkPackageJson(text: string, filePath: string, opts: { files?: ReadonlyArray<PackageFile> } = {}): Finding[] {
   const pkg = parse(text, filePath);
   const findings: Finding[] = [];
   const pinned = pinnedServer(pkg);
@@ -279,13 +278,20 @@ export function checkPackageJson(text: string, filePath: string,
   return findings;
 }
 
+/**
+ * A source file of the package: its facts when the caller's own parse computed them
+ * (promiseCodeOf), else its text, parsed here.
+ */
+export interface PackageFile { file: string; source?: string; promiseCode?: PromiseCodeFacts }
+
 /** The first Promise-style site among the files, unless one of them gives the server the bridge's engine. */
-function firstPromiseCode(files: ReadonlyArray<{ file: string; source: string }>): { file: string; line: number; what: string } | undefined {
+function firstPromiseCode(files: ReadonlyArray<PackageFile>): { file: string; line: number; what: string } | undefined {
   let first: { file: string; line: number; what: string } | undefined;
   for (const f of files) {
-    let facts;
+    let facts = f.promiseCode;
     // A file that does not parse is reported by the file scan itself.
-    try { facts = promiseCodeFacts(f.source, f.file); } catch { continue; }
+    if (!facts && f.source !== undefined) { try { facts = promiseCodeFacts(f.source, f.file); } catch { continue; } }
+    if (!facts) continue;
     if (facts.bridgeEngineForServer) return undefined;
     if (facts.site && !first) first = { file: f.file, line: facts.site.line, what: facts.site.what };
   }

@@ -11,6 +11,7 @@ import { isFunctionNode, isLegacySource, propName, stringValue, unwrap } from '.
 import { classifyCall } from './calls';
 import { engineArguments, unknownServerEngine } from './engines';
 import { runSteps } from './run';
+import { projectFacts } from './project';
 import { AG_MODULE, BRIDGE_MODULE } from './types';
 import { visit } from './walk';
 
@@ -24,14 +25,25 @@ export interface PromiseCodeFacts {
 /** Cheap text test before parsing: every site mentions one of these. */
 const MENTIONS = /signToken|verifyToken|authEngine|setAuthEngine/;
 
+/** Parses the file for its facts (when the caller has no parsed tree of it). */
 export function promiseCodeFacts(source: string, file: string): PromiseCodeFacts {
   if (!MENTIONS.test(source)) return { bridgeEngineForServer: false };
   let facts: PromiseCodeFacts = { bridgeEngineForServer: false };
-  runSteps(source, file, [['promise-code', (ctx: Context) => { facts = collect(ctx); }]], { readOnly: true });
+  runSteps(source, file, [['promise-code', (ctx: Context) => { facts = promiseCodeOf(ctx); }]], { readOnly: true });
   return facts;
 }
 
-function collect(ctx: Context): PromiseCodeFacts {
+/**
+ * For a run that already holds the tree (the CLI's ModuleFacts): the facts when the file's nearest
+ * package.json pins the server below 15, else undefined (nothing to pay for elsewhere).
+ */
+export function promiseCodeIfPinned(ctx: Context): PromiseCodeFacts | undefined {
+  const major = projectFacts(ctx.file).serverMajor;
+  return major !== undefined && major < 15 ? promiseCodeOf(ctx) : undefined;
+}
+
+/** The facts of a parsed file. */
+export function promiseCodeOf(ctx: Context): PromiseCodeFacts {
   const sites: Array<{ line: number; column: number; what: string }> = [];
   const at = (node: any, what: string) => {
     const start = node && node.loc && node.loc.start;

@@ -50,23 +50,31 @@ export function aggregateNeeds(packageJsons: readonly string[], results: Iterabl
   return out;
 }
 
+/** What a file's own parse found about code needing socketcluster-server 15+ (codemods/lib/promise-code.ts). */
+interface PromiseCodeFacts { site?: { line: number; column: number; what: string }; bridgeEngineForServer: boolean }
+
+export interface PackageFile { file: string; source: string; promiseCode?: PromiseCodeFacts }
+
 /**
  * The source files of each package.json's package (nearest enclosing one), as read by the scan:
  * what `check` hands checkPackageJson to tell whether a package pinned to server 14 already holds
- * code that needs 15+. Files that failed are left out (they are reported on their own).
+ * code that needs 15+. A file's `promiseCode` facts, when its parse in the scan computed them,
+ * spare a second parse. Files that failed are left out (they are reported on their own).
  */
 export function packageSources(packageJsons: readonly string[], results: Iterable<FileResult>,
-  originals: ReadonlyMap<string, string>): Map<string, Array<{ file: string; source: string }>> {
-  const byDir = new Map<string, Array<{ file: string; source: string }>>();
+  originals: ReadonlyMap<string, string>): Map<string, PackageFile[]> {
+  const byDir = new Map<string, PackageFile[]>();
   for (const p of packageJsons) byDir.set(path.dirname(p), []);
   const dirs = new Set(byDir.keys());
   for (const r of results) {
     const source = originals.get(r.file);
     if (r.status === 'failed' || source === undefined) continue;
     const dir = nearestPackage(r.file, dirs);
-    if (dir !== undefined) byDir.get(dir)!.push({ file: r.file, source });
+    if (dir === undefined) continue;
+    const promiseCode = (r.facts as { promiseCode?: PromiseCodeFacts } | undefined)?.promiseCode;
+    byDir.get(dir)!.push(promiseCode ? { file: r.file, source, promiseCode } : { file: r.file, source });
   }
-  const out = new Map<string, Array<{ file: string; source: string }>>();
+  const out = new Map<string, PackageFile[]>();
   for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);
   return out;
 }
