@@ -40,7 +40,7 @@ export function importsStep(ctx: Context): void {
 /** The first sc-auth module string of the file (where a file-level finding points). */
 function firstLegacySource(ctx: Context): any {
   let first: any;
-  ctx.nodes.of('StringLiteral', 'Literal').forEach((p: ASTPath<any>) => {
+  ctx.nodes.of('StringLiteral', 'Literal', 'TemplateLiteral').forEach((p: ASTPath<any>) => {
     if (isLegacySource(p.node) && (!first || p.node.start < first.start)) first = p.node;
   });
   return first;
