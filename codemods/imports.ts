@@ -263,6 +263,9 @@ function planAgAuth(ctx: Context): Plan {
           return;
         }
       }
+      const bridgeOwn = id.type === 'ObjectPattern' && id.properties.map((pr: any) => pr.key && (pr.key.name ?? pr.key.value))
+        .find((k: string) => /^(fromLegacyEngine|createAuthEngine|signToken|verifyToken)$/.test(k));
+      if (bridgeOwn) return fail(`'${bridgeOwn}' is sc-auth-bridge's own API, which ag-auth does not have`, id);
       return fail('a destructuring of sc-auth this codemod does not follow', id);
     }
     // `module.exports = require('sc-auth')`, passing the module around, bare `require('sc-auth')`...

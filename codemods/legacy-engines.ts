@@ -5,7 +5,9 @@
  * back now resolves or rejects, exactly once (a Promise settles once, like sc-auth's callback).
  */
 import { type Context, followSemicolonStyle, leaveForReview, report, usesSemicolons } from './lib/context';
-import { findEngineDefs } from './lib/engines';
+import { bridgedAt, findEngineDefs } from './lib/engines';
+import { wrapLegacyHandoffs } from './lib/handoffs';
+import { reportBridgedEngines } from './lib/check';
 import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
 import { parserFor } from './lib/parse';
@@ -14,8 +16,11 @@ import { STATEMENT_PLACEHOLDER } from './lib/calls';
 
 export function legacyEnginesStep(ctx: Context): void {
   const { j } = ctx;
+  wrapLegacyHandoffs(ctx);
   const defs = findEngineDefs(ctx);
+  reportBridgedEngines(ctx);
   for (const def of defs) {
+    if (bridgedAt(ctx, def)) continue;
     if (def.exported && !def.dual) {
       // The project's own engine module: its users are elsewhere (and a look-alike may never reach
       // SocketCluster), so the file stays as written and the finding says what to do.

@@ -35,7 +35,7 @@ export interface PipelineResult {
 /** Options of one call; `facts` asks for the ModuleFacts the CLI's project pass uses. */
 export type RunOptions = PipelineOptions & { facts?: boolean };
 
-const NO_FACTS: ModuleFacts = { engineExports: [], foreignNeeds: [] };
+const NO_FACTS: ModuleFacts = { engineExports: [], foreignNeeds: [], callbackEngineExports: [], engineHandoffs: [] };
 
 /** Order matters: calls are converted before imports decide between ag-auth and the bridge. */
 export const PIPELINE_STEPS: ReadonlyArray<[string, Step]> = [
@@ -53,13 +53,15 @@ export function migrateSource(source: string, filePath: string, options: RunOpti
   // Most files that pass the text filter are look-alikes: a read-only scan (no recast) decides
   // whether the full, printing run is needed at all.
   const pre = analyzeSource(source, filePath, options);
-  if (pre.findings.length === 0) return options.facts ? { ...unchanged, facts: pre.facts } : unchanged;
+  // A hand-off of a project callback engine to wrap is work even where check sees nothing.
+  const handoffToWrap = !!options.legacyEngineModules && pre.facts.engineHandoffs.some((h) => !h.wrapped);
+  if (pre.findings.length === 0 && !handoffToWrap) return options.facts ? { ...unchanged, facts: pre.facts } : unchanged;
   // --target bridge is the first, zero-risk step of a staged migration: only the imports move.
   // sc-auth 6 sync calls still move to *Sync there: the bridge without a callback returns a Promise.
   const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS;
   const r = runSteps(source, filePath, steps as Array<[string, Step]>, options);
   // What the file exports is read from the source as written; what it leaves, from the result.
-  const facts = options.facts && r.facts ? { engineExports: pre.facts.engineExports, foreignNeeds: r.facts.foreignNeeds } : undefined;
+  const facts = options.facts && r.facts ? { ...pre.facts, foreignNeeds: r.facts.foreignNeeds } : undefined;
   return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth, ...(facts ? { facts } : {}) };
 }
 

@@ -7,7 +7,7 @@ import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynam
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
 import { syncMode } from './sync-mode';
-import { findCallbackEngines, unknownServerEngine } from './engines';
+import { bridgedAt, findCallbackEngines, findEngineDefs, unknownServerEngine } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
 function engineCalls(ctx: Context): EngineCall[] {
@@ -115,5 +115,18 @@ export function checkStep(ctx: Context): void {
   for (const site of testDoubleSites(ctx)) report(ctx, site.path, 'manual-review', site.message);
   for (const engine of findCallbackEngines(ctx)) {
     report(ctx, engine.path, 'callback-engine', `${engine.label} takes a callback; socketcluster-server 15+ awaits a Promise`, engine.path.node);
+  }
+  reportBridgedEngines(ctx);
+}
+
+/** Exported callback engines every hand-off wraps in fromLegacyEngine(): they work, on the compat engine. */
+export function reportBridgedEngines(ctx: Context): void {
+  for (const def of findEngineDefs(ctx)) {
+    const where = bridgedAt(ctx, def);
+    if (!where || def.dual || !def.methods.length) continue;
+    const first = def.methods[0];
+    report(ctx, first.path, 'bridge-import',
+      `${def.methods.map((m) => m.label).join(' and ')} take${def.methods.length > 1 ? '' : 's'} a callback; the server gets this engine through fromLegacyEngine() (${where}), which serves socketcluster-server 14 and 15+: make it return Promises to drop the compat engine`,
+      first.path.node);
   }
 }

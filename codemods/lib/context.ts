@@ -2,7 +2,7 @@
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 import { Analysis } from './analysis';
 import { NodeIndex } from './node-index';
-import { type Finding, IGNORE_MARK, type RuleId, RULE_SEVERITY, TODO_PREFIX, type Target } from './types';
+import { type Finding, IGNORE_MARK, type PipelineOptions, type RuleId, RULE_SEVERITY, TODO_PREFIX, type Target } from './types';
 
 export interface Context {
   j: JSCodeshift;
@@ -29,10 +29,13 @@ export interface Context {
   placeholders: Map<string, string>;
   /** Project pass: why this file's sc-auth imports must go to the bridge (another file calls back). */
   keepBridge?: string;
+  /** Project pass: see PipelineOptions.legacyEngineModules / bridgedExports. */
+  legacyEngineModules?: Record<string, string[]>;
+  bridgedExports?: Record<string, string>;
 }
 
 export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,
-  opts: { target?: Target; engineNames?: string[]; engineModules?: Record<string, string[]>; keepBridge?: string } = {}): Context {
+  opts: PipelineOptions = {}): Context {
   const engineNames = opts.engineNames ?? [];
   const nodes = new NodeIndex(j, root);
   return {
@@ -50,6 +53,8 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     transform: '',
     placeholders: new Map(),
     keepBridge: opts.keepBridge,
+    legacyEngineModules: opts.legacyEngineModules,
+    bridgedExports: opts.bridgedExports,
   };
 }
 

@@ -153,6 +153,8 @@ export interface EngineDef {
   methods: EngineMethod[]; convertible: boolean; dual: boolean; why?: string;
   /** Exported, not given to the server here: reported, the file itself is left as written. */
   exported?: boolean;
+  /** Its export name ('module.exports', 'default' or a name), when exported. */
+  exportName?: string;
 }
 
 /** `module.exports` / `exports` as an assignment target. */
@@ -164,7 +166,7 @@ function isModuleExports(node: any): boolean {
 }
 
 /** One exported thing: the definitions that make it up (an object, or a constructor and its prototype methods). */
-interface Exported { parts: any[]; functions?: ASTPath<any>[]; name?: string }
+interface Exported { parts: any[]; functions?: ASTPath<any>[]; name?: string; exportName: string }
 
 /**
  * Definitions this module exports: `module.exports = X`, `module.exports.AuthEngine = X`,
@@ -178,28 +180,28 @@ function exportedDefinitions(ctx: Context): Exported[] {
   const namedFunctions: ASTPath<any>[] = [];
   ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
     const left = unwrap(p.node.left);
-    if (isModuleExports(left)) { out.push({ parts: definitionsOf(ctx, p.get('right')) }); return; }
+    if (isModuleExports(left)) { out.push({ parts: definitionsOf(ctx, p.get('right')), exportName: 'module.exports' }); return; }
     if (!isModuleExports(left.object)) return;
     const name = propName(left) || '';
     if (METHOD_NAMES.has(name)) memberAssignments.push({ protoAssignment: p });
-    else out.push({ parts: definitionsOf(ctx, p.get('right')), name });
+    else out.push({ parts: definitionsOf(ctx, p.get('right')), name, exportName: name });
   });
   ctx.nodes.of('ExportDefaultDeclaration', 'ExportNamedDeclaration').forEach((p: ASTPath<any>) => {
     const decl = p.node.declaration;
     if (!decl) return;
     if (p.node.type === 'ExportDefaultDeclaration') {
-      out.push({ parts: /^Class/.test(decl.type) ? [decl] : definitionsOf(ctx, p.get('declaration')) });
+      out.push({ parts: /^Class/.test(decl.type) ? [decl] : definitionsOf(ctx, p.get('declaration')), exportName: 'default' });
     } else if (decl.type === 'VariableDeclaration') {
-      decl.declarations.forEach((d: any, i: number) => out.push({ parts: definitionsOf(ctx, p.get('declaration', 'declarations', i, 'init')), name: d.id && d.id.name }));
+      decl.declarations.forEach((d: any, i: number) => out.push({ parts: definitionsOf(ctx, p.get('declaration', 'declarations', i, 'init')), name: d.id && d.id.name, exportName: d.id && d.id.name }));
     } else if (/^Class/.test(decl.type)) {
-      out.push({ parts: [decl, ...prototypeOf(ctx, decl.id?.name ?? '')], name: decl.id?.name });
+      out.push({ parts: [decl, ...prototypeOf(ctx, decl.id?.name ?? '')], name: decl.id?.name, exportName: decl.id?.name ?? '' });
     } else if (decl.type === 'FunctionDeclaration' && METHOD_NAMES.has(decl.id?.name)) {
       namedFunctions.push(p.get('declaration'));
     }
   });
   // Methods assigned or exported one by one form one engine.
-  if (memberAssignments.length) out.push({ parts: memberAssignments });
-  if (namedFunctions.length) out.push({ parts: [], functions: namedFunctions });
+  if (memberAssignments.length) out.push({ parts: memberAssignments, exportName: 'module.exports' });
+  if (namedFunctions.length) out.push({ parts: [], functions: namedFunctions, exportName: 'module.exports' });
   return out;
 }
 
@@ -227,7 +229,7 @@ function exportedEngineDefs(ctx: Context, seen: Set<any>): EngineDef[] {
     for (const m of methods) seen.add(m.path.node);
     const dual = callbackMethods.some((m) => testsCallback(m.path.node));
     out.push({
-      methods: callbackMethods, convertible: false, dual, exported: true,
+      methods: callbackMethods, convertible: false, dual, exported: true, exportName: def.exportName,
       why: dual ? 'it also works without a callback, returning the value synchronously'
         : "it is exported, and callers in other files may pass callbacks; where it is given to socketcluster-server 15+, wrap it in fromLegacyEngine() from 'sc-auth-bridge' or make it return Promises",
     });
@@ -305,5 +307,15 @@ export function findEngineDefs(ctx: Context): EngineDef[] {
 
 /** Callback engines that still need work (dual-mode ones already work with SocketCluster 15+). */
 export function findCallbackEngines(ctx: Context): EngineMethod[] {
-  return findEngineDefs(ctx).filter((d) => !d.dual).flatMap((d) => d.methods);
+  return findEngineDefs(ctx).filter((d) => !d.dual && !bridgedAt(ctx, d)).flatMap((d) => d.methods);
+}
+
+/** Where every hand-off of this exported callback engine wraps it in fromLegacyEngine() (project pass). */
+export function bridgedAt(ctx: Context, def: EngineDef): string | undefined {
+  return def.exported && def.exportName !== undefined && ctx.bridgedExports ? ctx.bridgedExports[def.exportName] : undefined;
+}
+
+/** Export names of the callback engines this module exports (the project pass wraps their hand-offs). */
+export function callbackEngineExports(ctx: Context): string[] {
+  return findEngineDefs(ctx).filter((d) => d.exported && !d.dual && d.exportName).map((d) => d.exportName!);
 }

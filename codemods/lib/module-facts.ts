@@ -10,6 +10,18 @@ import { isInstanceLike, isStringLit, propName, unwrap } from './analysis';
 import { classifyCall } from './calls';
 import { AG_MODULE } from './types';
 import type { ModuleFacts } from './types';
+import { callbackEngineExports } from './engines';
+import { engineHandoffs } from './handoffs';
+
+/** Everything the project pass reads of one file. */
+export function moduleFacts(ctx: Context): ModuleFacts {
+  return {
+    engineExports: engineExports(ctx),
+    foreignNeeds: foreignNeeds(ctx),
+    callbackEngineExports: callbackEngineExports(ctx),
+    engineHandoffs: engineHandoffs(ctx),
+  };
+}
 
 /** Export names whose value is an engine instance (sc-auth, the bridge, or already ag-auth). */
 export function engineExports(ctx: Context): string[] {

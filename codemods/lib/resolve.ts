@@ -31,3 +31,10 @@ export function relativeSpecifiers(source: string): string[] {
   for (const m of source.matchAll(SPECIFIER)) out.push(m[2]);
   return out;
 }
+
+/** Does an export `name` of a module (as the importer sees it) reach `exported` (as the module wrote it)? */
+export function sameExport(name: string, exported: string): boolean {
+  if (name === exported) return true;
+  // A CommonJS module's default import, and an ES namespace, are its module.exports.
+  return exported === 'module.exports' && (name === 'default' || name === '*');
+}

@@ -4,7 +4,7 @@ import { type Context, createContext, dropMarkedSemicolons, NO_SEMI_MARK } from 
 import { assertParses, parsePlain, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
 import type { Finding, ModuleFacts, PipelineOptions } from './types';
-import { engineExports, foreignNeeds } from './module-facts';
+import { moduleFacts } from './module-facts';
 import { STATEMENT_PLACEHOLDER } from './calls';
 
 export type Step = (ctx: Context) => void;
@@ -52,10 +52,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   let facts: ModuleFacts | undefined;
   if (opts.facts) {
     if (ctx.version !== indexed) ctx.nodes.reset();
-    facts = {
-      engineExports: engineExports(ctx),
-      foreignNeeds: foreignNeeds(ctx),
-    };
+    facts = moduleFacts(ctx);
   }
   let output = original;
   if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);

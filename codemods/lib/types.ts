@@ -35,6 +35,16 @@ export interface PipelineOptions {
    * (the reason names it), so sc-auth imports here go to sc-auth-bridge, never to ag-auth.
    */
   keepBridge?: string;
+  /**
+   * Project pass: modules of the project that export hand-written callback engines (absolute
+   * path -> export names). Hand-offs of them to the server here are wrapped in fromLegacyEngine().
+   */
+  legacyEngineModules?: Record<string, string[]>;
+  /**
+   * Project pass: this file's exported callback engines that every hand-off to the server wraps
+   * in fromLegacyEngine() (export name -> where): reported as information, not as legacy code.
+   */
+  bridgedExports?: Record<string, string>;
 }
 
 /** What a file tells the project pass about itself. */
@@ -46,6 +56,10 @@ export interface ModuleFacts {
    * `.auth`, an imported engine): a callback call kept as it is, or a *Sync call.
    */
   foreignNeeds: Array<{ line: number; column: number; method: string; receiver: 'server' | 'imported' }>;
+  /** Export names holding a hand-written callback engine ('module.exports', 'default' or a name). */
+  callbackEngineExports: string[];
+  /** Engines handed to the server that come from a relative module (`authEngine: require('./x')`). */
+  engineHandoffs: Array<{ specifier: string; name: string; wrapped: boolean; line: number }>;
 }
 
 export const RULES: ReadonlyArray<{ id: RuleId; description: string; severity: 'error' | 'info' }> = [

@@ -15,10 +15,16 @@ export interface PipelineOptions {
   engineModules?: Record<string, string[]>;
   /** Project pass: why this file's sc-auth imports must stay on the bridge. */
   keepBridge?: string;
+  /** Project pass: project files exporting callback engines -> export names (hand-offs get wrapped). */
+  legacyEngineModules?: Record<string, string[]>;
+  /** Project pass: this file's callback engine exports that every hand-off wraps -> where. */
+  bridgedExports?: Record<string, string>;
 }
 export interface ModuleFacts {
   engineExports: string[];
   foreignNeeds: Array<{ line: number; column: number; method: string; receiver: 'server' | 'imported' }>;
+  callbackEngineExports: string[];
+  engineHandoffs: Array<{ specifier: string; name: string; wrapped: boolean; line: number }>;
 }
 export interface PipelineResult {
   output: string; changed: boolean; findings: Finding[]; needsBridge: boolean; needsAgAuth: boolean; facts?: ModuleFacts;

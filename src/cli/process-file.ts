@@ -39,6 +39,8 @@ export interface ProcessOptions {
   /** Project pass (re-runs only): see PipelineOptions. */
   engineModules?: Record<string, string[]>;
   keepBridge?: string;
+  legacyEngineModules?: Record<string, string[]>;
+  bridgedExports?: Record<string, string>;
 }
 
 function withFingerprints(findings: Finding[], text: string, file: string): ReportedFinding[] {
@@ -62,7 +64,10 @@ export function toFailure(err: unknown): FileFailure {
 /** Runs the pipeline on a source the pre-filter already judged relevant. */
 export function processSource(file: string, source: string, opts: ProcessOptions): FileResult {
   const p = pipeline();
-  const pipelineOptions = { target: opts.target, engineNames: opts.engineNames, engineModules: opts.engineModules, keepBridge: opts.keepBridge };
+  const pipelineOptions = {
+    target: opts.target, engineNames: opts.engineNames, engineModules: opts.engineModules, keepBridge: opts.keepBridge,
+    legacyEngineModules: opts.legacyEngineModules, bridgedExports: opts.bridgedExports,
+  };
   try {
     if (opts.mode === 'check') {
       const { findings, facts } = p.analyzeSource(source, file, pipelineOptions);

@@ -1,9 +1,12 @@
 // The project pass: the pipeline migrates one file at a time, but an engine can be created in one
-// file and called in another. After the first pass over every relevant file it
+// file and used in another. After the first pass over every relevant file it
 //   1. re-runs the files that import a project module exporting an engine, telling the pipeline
 //      which of their bindings are engines (so `engine.signToken(..., cb)` in login.js is converted,
 //      or reported, when engine.js exports `new AuthEngine()`), until no new exporter appears;
-//   2. (migrate) keeps a package's sc-auth imports on sc-auth-bridge while any of its files still
+//   2. (migrate) wraps hand-offs to the server of a hand-written callback engine another module
+//      exports (`authEngine: require('./auth-engine')`) in the bridge's fromLegacyEngine(), and
+//      then reports that engine as served through the bridge rather than as broken;
+//   3. (migrate) keeps a package's sc-auth imports on sc-auth-bridge while any of its files still
 //      calls an engine it did not create the legacy way (a kept callback on `scServer.auth` or on an
 //      imported engine, a *Sync call): on plain ag-auth that callback would never run.
 // Re-runs happen in this thread: they are few, and the first pass's workers are gone.
@@ -11,7 +14,8 @@ import path from 'node:path';
 import { displayPath } from './files';
 import { nearestPackage } from './packages';
 import { processSource, type FileResult, type ProcessOptions } from './process-file';
-import { relativeSpecifiers, resolveLocal } from '../../codemods/lib/resolve';
+import type { ModuleFacts } from './pipeline';
+import { relativeSpecifiers, resolveLocal, sameExport } from '../../codemods/lib/resolve';
 
 /** Exporters re-exporting imported engines are found a round later: a chain this deep is plenty. */
 const MAX_ROUNDS = 4;
@@ -25,14 +29,14 @@ export interface ProjectPassInput {
 }
 
 export interface ProjectPassOutcome {
-  /** Files run again with the engines they import. */
-  rerunForImports: number;
-  /** Files whose sc-auth imports were kept on the bridge for another file's sake. */
-  keptOnBridge: number;
+  /** Files run again because of another file. */
+  rerun: number;
 }
 
+type PerFile = Pick<ProcessOptions, 'keepBridge' | 'legacyEngineModules' | 'bridgedExports'>;
+
 export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
-  const { results, originals, options } = input;
+  const { results, originals, options, cwd } = input;
   const index = new Map<string, number>();
   results.forEach((r, i) => index.set(r.file, i));
   const known = (f: string) => index.has(f);
@@ -49,44 +53,94 @@ export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
     }
     return out;
   };
+  const resultOf = (file: string) => results[index.get(file)!];
+  const factsOf = (r: FileResult): ModuleFacts | undefined => (r.status === 'failed' ? undefined : r.facts);
 
   let engineModules: Record<string, string[]> = {};
-  const rerun = new Set<string>();
-  let rerunForImports = 0;
+  const perFile = new Map<string, PerFile>();
+  const touched = new Set<string>();
+  const rerun = (file: string, extra: PerFile = {}): FileResult => {
+    const merged = { ...perFile.get(file), ...extra };
+    perFile.set(file, merged);
+    touched.add(file);
+    results[index.get(file)!] = processSource(file, originals.get(file)!, { ...options, engineModules, ...merged });
+    return resultOf(file);
+  };
+
+  // 1. Engines imported from project modules.
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const next = exportersOf(results);
-    const fresh = Object.keys(next).filter((f) => String(next[f]) !== String(engineModules[f]));
-    if (fresh.length === 0) break;
-    engineModules = next;
-    const freshSet = new Set(fresh);
+    const next: Record<string, string[]> = {};
     for (const r of results) {
-      if (r.status === 'failed' || !importsOf(r.file).some((t) => freshSet.has(t))) continue;
-      results[index.get(r.file)!] = processSource(r.file, originals.get(r.file)!, { ...options, engineModules });
-      if (!rerun.has(r.file)) rerunForImports++;
-      rerun.add(r.file);
+      const facts = factsOf(r);
+      if (facts && facts.engineExports.length > 0) next[r.file] = facts.engineExports;
+    }
+    const fresh = new Set(Object.keys(next).filter((f) => String(next[f]) !== String(engineModules[f])));
+    if (fresh.size === 0) break;
+    engineModules = next;
+    for (const r of [...results]) {
+      if (r.status !== 'failed' && importsOf(r.file).some((t) => fresh.has(t))) rerun(r.file);
     }
   }
 
-  let keptOnBridge = 0;
   if (options.mode === 'migrate' && options.target !== 'bridge') {
+    wrapLegacyHandoffs(results, known, cwd, rerun, factsOf);
     for (const [files, reason] of bridgeKeepers(results, importsOf, engineModules, input)) {
       for (const file of files) {
-        const r = results[index.get(file)!];
+        const r = resultOf(file);
         if (r.status === 'failed' || !r.needsAgAuth) continue;
-        results[index.get(file)!] = processSource(file, originals.get(file)!, { ...options, engineModules, keepBridge: reason });
-        keptOnBridge++;
+        rerun(file, { keepBridge: reason });
       }
     }
+  } else if (options.mode === 'check') {
+    wrapLegacyHandoffs(results, known, cwd, rerun, factsOf, /* wrapNow */ false);
   }
-  return { rerunForImports, keptOnBridge };
+  return { rerun: touched.size };
 }
 
-function exportersOf(results: readonly FileResult[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+/**
+ * Hand-offs of exported callback engines: wrapped in fromLegacyEngine() (migrate), and the engine's
+ * own module re-run knowing that every hand-off of it goes through the bridge.
+ */
+function wrapLegacyHandoffs(results: FileResult[], known: (f: string) => boolean, cwd: string,
+  rerun: (file: string, extra?: PerFile) => FileResult, factsOf: (r: FileResult) => ModuleFacts | undefined, wrapNow = true): void {
+  const legacyEngineModules: Record<string, string[]> = {};
   for (const r of results) {
-    if (r.status !== 'failed' && r.facts && r.facts.engineExports.length > 0) out[r.file] = r.facts.engineExports;
+    const facts = factsOf(r);
+    if (facts && facts.callbackEngineExports.length > 0) legacyEngineModules[r.file] = facts.callbackEngineExports;
   }
-  return out;
+  if (Object.keys(legacyEngineModules).length === 0) return;
+  const isLegacyModule = (f: string) => known(f) && f in legacyEngineModules;
+  // exporter -> export name -> hand-offs (where, wrapped?)
+  const handoffs = new Map<string, Map<string, Array<{ where: string; wrapped: boolean }>>>();
+  for (const r of [...results]) {
+    const facts = factsOf(r);
+    if (!facts) continue;
+    let wrapsHere = false;
+    const found: Array<{ target: string; name: string; where: string; wrapped: boolean }> = [];
+    for (const h of facts.engineHandoffs) {
+      const target = resolveLocal(r.file, h.specifier, isLegacyModule);
+      const name = target && legacyEngineModules[target].find((e) => sameExport(h.name, e));
+      if (!target || !name) continue;
+      found.push({ target, name, where: `${displayPath(r.file, cwd)}:${h.line}`, wrapped: h.wrapped });
+      if (!h.wrapped) wrapsHere = true;
+    }
+    if (found.length === 0) continue;
+    const wrapped = wrapsHere && wrapNow ? rerun(r.file, { legacyEngineModules }).status !== 'failed' : false;
+    for (const f of found) {
+      let byName = handoffs.get(f.target);
+      if (!byName) handoffs.set(f.target, (byName = new Map()));
+      const list = byName.get(f.name) ?? [];
+      list.push({ where: f.where, wrapped: f.wrapped || wrapped });
+      byName.set(f.name, list);
+    }
+  }
+  for (const [exporter, byName] of handoffs) {
+    const bridgedExports: Record<string, string> = {};
+    for (const [name, list] of byName) {
+      if (list.every((h) => h.wrapped)) bridgedExports[name] = list.map((h) => h.where).join(', ');
+    }
+    if (Object.keys(bridgedExports).length > 0) rerun(exporter, { bridgedExports });
+  }
 }
 
 /**
@@ -98,7 +152,7 @@ function bridgeKeepers(results: readonly FileResult[], importsOf: (file: string)
   const packageDirs = new Set(input.packageJsons.map((p) => path.dirname(p)));
   const packageOf = (file: string) => nearestPackage(file, packageDirs) ?? '';
   const groups: Array<[string[], string]> = [];
-  const reasonFor = (r: FileResult, need: NonNullable<FileResult['facts']>['foreignNeeds'][number]) => {
+  const reasonFor = (r: FileResult, need: ModuleFacts['foreignNeeds'][number]) => {
     const how = need.method.endsWith('Sync') ? `${need.method}()` : `${need.method}() with a callback`;
     const whose = need.receiver === 'server' ? "on the server's engine" : 'on the engine it imports from here';
     return `${displayPath(r.file, input.cwd)}:${need.line} still calls ${how} ${whose} (works on sc-auth-bridge, never called back by ag-auth)`;

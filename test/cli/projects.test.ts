@@ -23,6 +23,8 @@ interface Case {
   checkBefore: string[];
   migrateFindings: string[];
   checkAfterExit: number;
+  /** Extra node_modules entries: name -> directory under this repository's node_modules. */
+  modules?: Record<string, string>;
 }
 
 function filesUnder(dir: string, base = dir): string[] {
@@ -36,7 +38,7 @@ function filesUnder(dir: string, base = dir): string[] {
   return out.sort();
 }
 
-function setUp(name: string, legacy: Case['legacy']): string {
+function setUp(name: string, legacy: Case['legacy'], modules: Record<string, string> = {}): string {
   const dir = tempDir(`sc-auth-bridge-project-${name}-`);
   fs.cpSync(path.join(PROJECTS, name, 'input'), dir, { recursive: true });
   const nm = path.join(dir, 'node_modules');
@@ -44,6 +46,7 @@ function setUp(name: string, legacy: Case['legacy']): string {
   fs.symlinkSync(path.join(MODULES, legacy), path.join(nm, 'sc-auth'), 'dir');
   fs.symlinkSync(path.join(MODULES, 'ag-auth'), path.join(nm, 'ag-auth'), 'dir');
   fs.symlinkSync(ROOT, path.join(nm, 'sc-auth-bridge'), 'dir');
+  for (const [as, real] of Object.entries(modules)) fs.symlinkSync(path.join(MODULES, real), path.join(nm, as), 'dir');
   return dir;
 }
 
@@ -71,7 +74,7 @@ describe('fixtures/projects: engines shared across files', () => {
   for (const name of cases) {
     const c = JSON.parse(fs.readFileSync(path.join(PROJECTS, name, 'case.json'), 'utf8')) as Case;
     it(`${name}: ${c.note}`, () => {
-      const dir = setUp(name, c.legacy);
+      const dir = setUp(name, c.legacy, c.modules);
       if (c.main) expect(runMain(dir, c.main)).toEqual(c.stdoutBefore);
 
       const before = run(['check', '--json', '.'], dir);
