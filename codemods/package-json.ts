@@ -1,7 +1,8 @@
 /**
  * package-json: `sc-auth` -> `ag-auth` ^2.1.1 in the same dependency section (and `@types/sc-auth`
  * -> `@types/ag-auth`), plus `sc-auth-bridge` where a migrated file imports it; a bundled sc-auth
- * (`bundledDependencies`) is replaced by what replaced it. `overrides` / `resolutions` are left as
+ * (`bundledDependencies`) is replaced by what replaced it. A peer sc-auth whose package now needs only the
+ * bridge is dropped and the bridge becomes a dependency (a host app cannot provide a path-installed peer). `overrides` / `resolutions` are left as
  * written: they pin other packages' own sc-auth (socketcluster-server 14 depends on it). Renames are
  * edited in the text; anything else re-serialises the file with its own indentation, line ending
  * and final newline, keys in their order.
@@ -105,15 +106,24 @@ export function migratePackageJson(text: string, filePath: string,
   let legacySection: string | undefined;
   let renamedTo: string | undefined;
   let typesRenamed = false;
+  let bridgeForPeer = false;
   for (const section of SECTIONS) {
     const deps = pkg[section];
     if (!isMap(deps)) continue;
     if (LEGACY_MODULE in deps) {
       // A package whose files only need the compat engine gets it in sc-auth's place, not an unused ag-auth.
       const to = opts.needsBridge && !opts.needsAgAuth ? BRIDGE_MODULE : AG_MODULE;
-      pkg[section] = renameKey(deps, LEGACY_MODULE, to, to === BRIDGE_MODULE ? bridgeSpec(filePath, opts.runningCopy) : AG_VERSION_RANGE);
-      legacySection = legacySection ?? section;
-      renamedTo = renamedTo ?? to;
+      if (to === BRIDGE_MODULE && section === 'peerDependencies') {
+        // The host app cannot provide a path-installed bridge as a peer: the package's own files
+        // import it, so it becomes a dependency of the package (added below) and the peer goes.
+        const { [LEGACY_MODULE]: _dropped, ...rest } = deps;
+        pkg[section] = rest;
+        bridgeForPeer = true;
+      } else {
+        pkg[section] = renameKey(deps, LEGACY_MODULE, to, to === BRIDGE_MODULE ? bridgeSpec(filePath, opts.runningCopy) : AG_VERSION_RANGE);
+        legacySection = legacySection ?? section;
+        renamedTo = renamedTo ?? to;
+      }
       changed = true;
     }
     if (TYPES_LEGACY in pkg[section]) {
@@ -127,8 +137,9 @@ export function migratePackageJson(text: string, filePath: string,
     pkg.dependencies = { ...(pkg.dependencies || {}), [AG_MODULE]: AG_VERSION_RANGE };
     changed = true;
   }
-  if (opts.needsBridge && !has(BRIDGE_MODULE) && pkg.name !== BRIDGE_MODULE) {
-    const section = legacySection === 'devDependencies' ? 'devDependencies' : 'dependencies';
+  const bridgeIn = (section: string) => isMap(pkg[section]) && BRIDGE_MODULE in pkg[section];
+  if (opts.needsBridge && pkg.name !== BRIDGE_MODULE && (bridgeForPeer ? !bridgeIn('dependencies') : !has(BRIDGE_MODULE))) {
+    const section = legacySection === 'devDependencies' && !bridgeForPeer ? 'devDependencies' : 'dependencies';
     pkg[section] = { ...(pkg[section] || {}), [BRIDGE_MODULE]: bridgeSpec(filePath, opts.runningCopy) };
     changed = true;
   }
