@@ -45,6 +45,7 @@ interface JsonFinding {
   column: number;
   rule: string;
   severity?: string;
+  message?: string;
 }
 
 function findingsOf(json: string): JsonFinding[] {
@@ -113,7 +114,7 @@ describe('fixtures/legacy-app, migrated end to end', () => {
     }
   });
 
-  it('migrate rewrites the app, then check exits 0', async () => {
+  it('migrate rewrites the app, then check finds only the socketcluster-server 14 pin', async () => {
     const migrated = await runCli(['migrate', '.'], dir);
     expect(migrated.code, migrated.stdout + migrated.stderr).toBe(0);
 
@@ -126,8 +127,13 @@ describe('fixtures/legacy-app, migrated end to end', () => {
     expect(pkg.dependencies['socketcluster-server']).toBe('^14.7.2');
     expect(JSON.parse(readFileSync(join(dir, 'admin', 'package.json'), 'utf8')).dependencies['sc-auth']).toBeUndefined();
 
-    const check = await runCli(['check', '.'], dir);
-    expect(check.code, check.stdout + check.stderr).toBe(0);
+    // The migrated engine returns Promises, which server 14 (still pinned) cannot use: check says so
+    // on package.json, as migrate did, until the server is upgraded; nothing else is left.
+    const check = await runCli(['check', '.', '--format', 'json'], dir);
+    expect(check.code, check.stdout + check.stderr).toBe(1);
+    const left = findingsOf(check.stdout).filter((f) => f.severity === 'error');
+    expect(left.map((f) => [relative(f.file, dir), f.rule].join(' '))).toEqual(['package.json manual-review']);
+    expect(left[0].message).toMatch(/^socketcluster-server \^14\.7\.2 is left as it is, but server\.js:\d+ /);
   });
 
   it('the migrated app on socketcluster-server 20 with ag-auth shows the same observations', async () => {
