@@ -9,7 +9,7 @@
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
 import { report, usesSemicolons } from './context';
-import { isStringLit, propName, unwrap } from './analysis';
+import { propName, stringValue, unwrap } from './analysis';
 import { engineArguments } from './engines';
 import { resolveLocal, sameExport } from './resolve';
 import { parserFor } from './parse';
@@ -50,9 +50,8 @@ export function exportRefOf(path: ASTPath<any>, node: any, depth = 0): ExportRef
     return spec && typeof key === 'string' ? { specifier: spec, name: key } : undefined;
   }
   const declaration: any = decl.parentPath.parentPath && decl.parentPath.parentPath.node;
-  if (!declaration || declaration.type !== 'ImportDeclaration' || !isStringLit(declaration.source) || declaration.importKind === 'type') return undefined;
-  const source = declaration.source.value;
-  if (!source.startsWith('.')) return undefined;
+  const source = declaration && declaration.type === 'ImportDeclaration' && declaration.importKind !== 'type' ? stringValue(declaration.source) : undefined;
+  if (source === undefined || !source.startsWith('.')) return undefined;
   if (parent.type === 'ImportDefaultSpecifier') return { specifier: source, name: 'default' };
   if (parent.type === 'ImportNamespaceSpecifier') return { specifier: source, name: '*' };
   if (parent.type === 'ImportSpecifier') return { specifier: source, name: parent.imported.name ?? parent.imported.value };
@@ -61,8 +60,8 @@ export function exportRefOf(path: ASTPath<any>, node: any, depth = 0): ExportRef
 
 function relativeRequire(node: any): string | undefined {
   if (!node || node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'require') return undefined;
-  const arg = node.arguments[0];
-  return node.arguments.length === 1 && isStringLit(arg) && arg.value.startsWith('.') ? arg.value : undefined;
+  const value = node.arguments.length === 1 ? stringValue(node.arguments[0]) : undefined;
+  return value !== undefined && value.startsWith('.') ? value : undefined;
 }
 
 function isWrapped(path: ASTPath<any>): { inner: ASTPath<any> } | undefined {

@@ -12,6 +12,7 @@ import { AG_MODULE } from './types';
 import type { ModuleFacts } from './types';
 import { callbackEngineExports } from './engines';
 import { engineHandoffs } from './handoffs';
+import { promiseCodeIfPinned } from './promise-code';
 
 /** Everything the project pass reads of one file. */
 export function moduleFacts(ctx: Context): ModuleFacts {
@@ -20,6 +21,7 @@ export function moduleFacts(ctx: Context): ModuleFacts {
     foreignNeeds: foreignNeeds(ctx),
     callbackEngineExports: callbackEngineExports(ctx),
     engineHandoffs: engineHandoffs(ctx),
+    promiseCode: promiseCodeIfPinned(ctx),
   };
 }
 

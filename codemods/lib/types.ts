@@ -1,4 +1,5 @@
 /** Shared vocabulary of the codemods: findings, rule ids, targets. */
+import type { PromiseCodeFacts } from './promise-code';
 
 export type RuleId =
   | 'sc-auth-import'
@@ -60,6 +61,8 @@ export interface ModuleFacts {
   callbackEngineExports: string[];
   /** Engines handed to the server that come from a relative module (`authEngine: require('./x')`). */
   engineHandoffs: Array<{ specifier: string; name: string; wrapped: boolean; line: number }>;
+  /** Only for a file whose package pins socketcluster(-server) below 15 (check's pin finding). */
+  promiseCode?: PromiseCodeFacts;
 }
 
 export const RULES: ReadonlyArray<{ id: RuleId; description: string; severity: 'error' | 'info' }> = [
