@@ -44,7 +44,8 @@ export interface JwtPayload {
   nbf?: number;
   iat?: number;
   jti?: string;
-  [claim: string]: unknown;
+  // `any`, as in @types/jsonwebtoken and @types/sc-auth: `decoded as MyPayload` casts must keep compiling.
+  [claim: string]: any;
 }
 
 export interface SignOptions {
