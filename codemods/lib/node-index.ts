@@ -5,6 +5,7 @@
  * It is rebuilt after a step edits the tree.
  */
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
+import { isReadOnlyTree } from './parse';
 
 const SKIP = new Set(['loc', 'start', 'end', 'extra', 'comments', 'leadingComments', 'trailingComments',
   'innerComments', 'tokens', 'original', 'range', 'errors']);
@@ -30,6 +31,7 @@ export class NodeIndex {
     const groups = new Map<string, any[]>();
     const links = new Map<any, Link>();
     const top = this.root.paths()[0].value;
+    this.readOnly = isReadOnlyTree(top);
     const stack: any[] = [top];
     while (stack.length) {
       const node = stack.pop();
@@ -37,9 +39,9 @@ export class NodeIndex {
       if (!list) groups.set(node.type, (list = []));
       list.push(node);
       for (const key in node) {
-        if (SKIP.has(key)) continue;
         const v = node[key];
-        if (!v || typeof v !== 'object') continue;
+        // Most keys hold numbers and strings: test those away before the set lookup.
+        if (!v || typeof v !== 'object' || SKIP.has(key)) continue;
         if (Array.isArray(v)) {
           for (let i = v.length - 1; i >= 0; i--) {
             const c = v[i];
@@ -55,14 +57,23 @@ export class NodeIndex {
     this.links = links;
   }
 
+  /**
+   * A tree nobody edits (the read-only parse of check): the path of every node passed on the way
+   * down is remembered too, so the next lookup starts from its nearest known ancestor instead of
+   * the root. (In a tree being edited, a remembered path may no longer lead to its node: there
+   * every lookup walks down from the root, as ast-types checks each step against the tree.)
+   */
+  private readOnly = false;
+
   /** The NodePath of a node reachable from the root (created on demand, parents first). */
   pathOf(node: any): ASTPath<any> | undefined {
     if (!this.links) this.build();
     const cached = this.made.get(node);
     if (cached) return cached;
+    const top = this.root.paths()[0];
+    if (this.readOnly) return this.pathFromNearest(node, top);
     const chain: Array<string | number> = [];
     let cur = node;
-    const top = this.root.paths()[0];
     while (cur !== top.value) {
       const link = this.links!.get(cur);
       if (!link) return undefined;
@@ -74,6 +85,29 @@ export class NodeIndex {
     const path = chain.length ? (top as any).get(...chain) : top;
     this.made.set(node, path);
     return path;
+  }
+
+  /** pathOf in a read-only tree: the same NodePath objects (ast-types caches children by name). */
+  private pathFromNearest(node: any, top: ASTPath<any>): ASTPath<any> | undefined {
+    const up: any[] = [];
+    let cur = node;
+    let base: any;
+    for (;;) {
+      if (cur === top.value) { base = top; break; }
+      const known = this.made.get(cur);
+      if (known) { base = known; break; }
+      up.push(cur);
+      const link = this.links!.get(cur);
+      if (!link) return undefined;
+      cur = link.parent;
+    }
+    for (let i = up.length - 1; i >= 0; i--) {
+      const link = this.links!.get(up[i])!;
+      base = base.get(link.key);
+      if (link.index >= 0) base = base.get(link.index);
+      this.made.set(up[i], base);
+    }
+    return base;
   }
 
   private sorted = new Map<string, any[]>();

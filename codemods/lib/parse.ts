@@ -54,6 +54,24 @@ function pluginsFor(name: ParserName): any[] {
   return [...COMMON_PLUGINS, 'jsx', ['decorators', { decoratorsBeforeExport: false }]];
 }
 
+/**
+ * migrate parses a file read-only first (does it need the printing run at all?) and, for most
+ * files that pass the text filter, again for recast. Once this thread has made a printable parse,
+ * read-only parses also keep babel's tokens and the last tree is handed to recast when it asks to
+ * parse the very same text: babel's output for the same text and options is the same, and the
+ * read-only run only reads the tree (run.ts throws if it edits). recast parses the text with tabs
+ * expanded, so an indented-with-tabs file is simply parsed again.
+ */
+let printableParses = false;
+let kept: { name: ParserName; code: string; ast: any } | undefined;
+
+function takeKept(name: ParserName, code: string): any {
+  const k = kept;
+  if (!k || k.name !== name || k.code !== code) return undefined;
+  kept = undefined;
+  return k.ast;
+}
+
 /** A jscodeshift-compatible parser object. Module first, then script (old sloppy-mode CommonJS). */
 function makeParser(name: ParserName, tokens = true) {
   const plugins = pluginsFor(name);
@@ -70,6 +88,10 @@ function makeParser(name: ParserName, tokens = true) {
   };
   return {
     parse(code: string) {
+      if (tokens) {
+        const reused = takeKept(name, code);
+        if (reused) return reused;
+      }
       try {
         return babelParser().parse(code, { ...base, sourceType: 'module' } as any);
       } catch (moduleError) {
@@ -84,6 +106,12 @@ function makeParser(name: ParserName, tokens = true) {
 }
 
 const cache = new Map<ParserName, JSCodeshift>();
+/** Trees from parsePlain: never edited nor printed (node-index.ts may cache more on them). */
+const readOnlyTrees = new WeakSet<object>();
+
+export function isReadOnlyTree(ast: unknown): boolean {
+  return typeof ast === 'object' && ast !== null && readOnlyTrees.has(ast);
+}
 const plain = new Map<ParserName, { parse(code: string): any }>();
 
 /**
@@ -95,8 +123,12 @@ export function parsePlain(source: string, filePath: string): { j: JSCodeshift; 
   let parser = plain.get(name);
   if (!parser) plain.set(name, (parser = makeParser(name, false)));
   const j = jFor(filePath);
+  kept = undefined;
   try {
-    return { j, root: j(parser.parse(source)) };
+    const ast = printableParses ? makeTokenParser(name).parse(source) : parser.parse(source);
+    readOnlyTrees.add(ast);
+    if (printableParses) kept = { name, code: source, ast };
+    return { j, root: j(ast) };
   } catch (err: any) {
     const loc = err && err.loc ? err.loc : undefined;
     throw new ParseError(String(err && err.message ? err.message : err), filePath, loc?.line, loc?.column);
@@ -127,9 +159,23 @@ export function jFor(filePath: string): JSCodeshift {
   return j;
 }
 
+/** The grammar of jFor's parser, without the hand-over (a fresh parse, with tokens). */
+const tokenParsers = new Map<ParserName, { parse(code: string): any }>();
+function makeTokenParser(name: ParserName): { parse(code: string): any } {
+  let p = tokenParsers.get(name);
+  if (!p) {
+    const inner = makeParser(name, true);
+    // makeParser(…, true) would hand back the kept tree: bypass it by clearing first.
+    p = { parse: (code: string) => { kept = undefined; return inner.parse(code); } };
+    tokenParsers.set(name, p);
+  }
+  return p;
+}
+
 /** Parses into a jscodeshift collection; syntax errors become ParseError with the parser's message. */
 export function parseSource(source: string, filePath: string): { j: JSCodeshift; root: Collection } {
   const j = jFor(filePath);
+  printableParses = true;
   try {
     return { j, root: j(source) };
   } catch (err: any) {
