@@ -12,7 +12,7 @@ import { references, usesOwn } from './lib/walk';
 import { standalone } from './lib/run';
 import { parserFor } from './lib/parse';
 import { detectStyle } from './lib/print';
-import { STATEMENT_PLACEHOLDER } from './lib/calls';
+import { DROP_PLACEHOLDER, STATEMENT_PLACEHOLDER } from './lib/calls';
 
 export function legacyEnginesStep(ctx: Context): void {
   const { j } = ctx;
@@ -68,7 +68,11 @@ export function legacyEnginesStep(ctx: Context): void {
     ctx.placeholders.set(marker, text);
     const settle = j.expressionStatement(j.identifier(marker));
     const executor = j.arrowFunctionExpression([j.identifier(resolveName), j.identifier(rejectName)], j.blockStatement([settle, ...body]));
-    fn.params = fn.params.slice(0, 3);
+    // The callback parameter is dropped after printing (see DROP_PLACEHOLDER): removing it from the
+    // list would make recast reprint the whole signature (`function (` becomes `function(`).
+    const drop = `${DROP_PLACEHOLDER}${ctx.placeholders.size}__`;
+    ctx.placeholders.set(drop, '');
+    fn.params[3] = j.identifier(drop);
     fn.body = j.blockStatement([followSemicolonStyle(ctx, j.returnStatement(j.newExpression(j.identifier('Promise'), [executor])))]);
     ctx.changed = true; ctx.version++;
   }

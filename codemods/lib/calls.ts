@@ -8,6 +8,8 @@ export const METHODS = new Set(['signToken', 'verifyToken']);
 export const PLACEHOLDER_PREFIX = '__scAuthBridgeKeep';
 /** The same for whole statements (`marker;` on its own line). */
 export const STATEMENT_PLACEHOLDER = '__scAuthBridgeStmt';
+/** A list element to delete after printing, with the comma before it. */
+export const DROP_PLACEHOLDER = '__scAuthBridgeDrop';
 const CALLBACK_NAME = /^(cb|callback|done|next|fn|cb\w*|callback\w*|done\w*|on[A-Z]\w*|respond|res(olve)?|reply)$/;
 
 export interface EngineCall {

@@ -118,7 +118,13 @@ function callsBack(fn: any, name: string): boolean {
   return found;
 }
 
-/** `if (callback)`, `typeof callback === 'function'`: an engine that also works without one. */
+/**
+ * An engine method that also works without a callback (sc-auth 6 style): it tests its callback
+ * (`if (callback)`, `typeof callback`, `callback && ...`) AND, on some path, returns a value of its
+ * own. Testing the callback alone proves nothing: `callback && callback(err, t)` and
+ * `if (!callback) throw ...` are defensive callback engines, which socketcluster-server 15+ would
+ * await as `undefined` (and take as authenticated).
+ */
 export function testsCallback(fn: any): boolean {
   const name = fn.params[fn.params.length - 1]?.name;
   if (!name) return false;
@@ -129,7 +135,33 @@ export function testsCallback(fn: any): boolean {
     if (n.type === 'UnaryExpression' && n.operator === 'typeof' && isName(n.argument)) found = true;
     if (n.type === 'LogicalExpression' && isName(n.left)) found = true;
   });
-  return found;
+  return found && returnsOwnValue(fn, name);
+}
+
+/** A `return <value>` of the function itself (not of a nested function) that is not the callback's call. */
+function returnsOwnValue(fn: any, callbackName: string): boolean {
+  if (fn.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') return true;
+  const isCallbackCall = (n: any): boolean => {
+    n = unwrap(n);
+    if (!n) return false;
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === callbackName) return true;
+    if (n.type === 'LogicalExpression' || n.type === 'SequenceExpression') return isCallbackCall(n.type === 'LogicalExpression' ? n.right : n.expressions[n.expressions.length - 1]);
+    if (n.type === 'UnaryExpression' && n.operator === 'void') return true;
+    return n.type === 'Identifier' && n.name === 'undefined';
+  };
+  // Returns of this function only: nested functions and arrows (callbacks) return elsewhere.
+  const search = (n: any): boolean => {
+    if (!n || typeof n.type !== 'string') return false;
+    if (n.type === 'ReturnStatement') return !!n.argument && !isCallbackCall(n.argument);
+    if (isFunctionNode(n) || n.type === 'ClassBody') return false;
+    for (const key of Object.keys(n)) {
+      if (key === 'loc' || key === 'comments' || key === 'extra') continue;
+      const v = n[key];
+      if (Array.isArray(v) ? v.some(search) : v && typeof v.type === 'string' && search(v)) return true;
+    }
+    return false;
+  };
+  return search(fn.body);
 }
 
 /** A method that still uses the callback protocol: its last parameter is a callback, no Promise. */

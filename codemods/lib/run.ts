@@ -5,7 +5,7 @@ import { assertParses, parsePlain, parseSource, ParseError } from './parse';
 import { detectStyle, print } from './print';
 import type { Finding, ModuleFacts, PipelineOptions } from './types';
 import { moduleFacts } from './module-facts';
-import { STATEMENT_PLACEHOLDER } from './calls';
+import { DROP_PLACEHOLDER, STATEMENT_PLACEHOLDER } from './calls';
 
 export type Step = (ctx: Context) => void;
 
@@ -16,6 +16,7 @@ export type Step = (ctx: Context) => void;
  */
 function substitutePlaceholders(output: string, placeholders: Map<string, string>, eol: string): string {
   for (const [marker, text] of placeholders) {
+    if (marker.startsWith(DROP_PLACEHOLDER)) { output = output.replace(new RegExp(`\\s*,\\s*${marker}`, 'g'), ''); continue; }
     if (!marker.startsWith(STATEMENT_PLACEHOLDER)) { output = output.split(marker).join(text); continue; }
     output = output.replace(new RegExp(`^([ \\t]*)${marker};?`, 'm'), (_m, indent: string) =>
       text.split('\n').map((line, i) => (i === 0 ? indent + line : line ? indent + line : line)).join(eol));
