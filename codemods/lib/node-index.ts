@@ -38,7 +38,11 @@ export class NodeIndex {
       let list = groups.get(node.type);
       if (!list) groups.set(node.type, (list = []));
       list.push(node);
-      for (const key in node) {
+      // Object.keys, not for-in: the same keys in the same order (babel's enumerable prototype
+      // member is a function, skipped anyway), at about two thirds of the cost.
+      const keys = Object.keys(node);
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k];
         const v = node[key];
         // Most keys hold numbers and strings: test those away before the set lookup.
         if (!v || typeof v !== 'object' || SKIP.has(key)) continue;
