@@ -24,6 +24,9 @@ export function syncCallsStep(ctx: Context): void {
     const mode = syncMode(ctx, call);
     if (mode === 'promise') continue;
     if (mode === 'dual') { ctx.needsBridge = true; continue; }
+    // The result is tested for a Promise, so this code copes with both shapes. A slot the user can
+    // fill with their own engine (no *Sync method) keeps the call: only the import changes.
+    if (mode === 'probe' && ctx.analysis.isSharedSlot(call.path, call.path.node.callee.object)) { ctx.needsBridge = true; continue; }
     if (mode === 'probe') { probeCall(ctx, call); continue; }
     if (call.kind === 'named') {
       leaveForReview(ctx, call.path, `${call.method}() result is used synchronously (sc-auth 6); ag-auth returns a Promise`);

@@ -114,6 +114,8 @@ export class Analysis {
   readonly thisAliases = new Bindings();
   /** Property names x with `this.x = <engine>` somewhere in the file. */
   readonly thisMembers = new Set<string>();
+  /** Property names x also assigned something that may be another engine (`this.x = authEngine`). */
+  readonly sharedSlots = new Set<string>();
   /** The file mentions sc-auth (or the bridge) in an import, require, mock or re-export. */
   importsLegacy = false;
   /** Bindings holding a project module that exports engines (`const lib = require('./lib')`); tag = its path. */
@@ -339,7 +341,11 @@ export class Analysis {
           if (kind) this.engines.add(p.scope.lookup(left.name) || p.scope, left.name, kind);
         } else if (left.type === 'MemberExpression' && this.isThisLike(p, left.object)) {
           const name = propName(left);
-          if (name && this.engineKind(p, right)) this.thisMembers.add(name);
+          const kind = name ? this.engineKind(p, right) : undefined;
+          if (name && kind) this.thisMembers.add(name);
+          // `this.auth = opts.authEngine || new AuthEngine()`, `this.auth = authEngine` (setAuthEngine):
+          // a slot that can hold the user's own engine too.
+          if (name && (!kind || right.type === 'LogicalExpression' || right.type === 'ConditionalExpression')) this.sharedSlots.add(name);
         }
       });
       this.nodes.of('ClassProperty', 'PropertyDefinition').forEach((p: ASTPath<any>) => {
@@ -347,6 +353,13 @@ export class Analysis {
         if (name && p.node.value && this.engineKind(p, unwrap(p.node.value))) this.thisMembers.add(name);
       });
     }
+  }
+
+  /** `this.auth` where `auth` can hold an engine other than sc-auth's (set from options or a setter). */
+  isSharedSlot(path: ASTPath<any>, node: any): boolean {
+    node = unwrap(node);
+    const name = propName(node);
+    return !!name && this.sharedSlots.has(name) && this.isThisLike(path, node.object);
   }
 
   isThisLike(path: ASTPath<any>, node: any): boolean {

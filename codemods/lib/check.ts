@@ -94,6 +94,7 @@ export function checkStep(ctx: Context): void {
       continue;
     }
     const mode = isInstanceLike(call.kind) ? syncMode(ctx, call) : 'promise';
+    if (mode === 'probe' && ctx.analysis.isSharedSlot(call.path, call.path.node.callee.object)) continue;
     if (mode === 'sync' || mode === 'probe') report(ctx, call.path, 'sync-call', `${call.method}() is used as an sc-auth 6 synchronous call; ag-auth returns a Promise`);
     const opts = optionsLiteral(ctx, call);
     const a = opts && asyncProperty(opts.node);
