@@ -12,16 +12,28 @@ import { isInstanceLike, unwrap } from './lib/analysis';
 import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
 import { asyncCallersReason } from './lib/order';
+import { onScAuth6 } from './lib/project';
 
 export function syncCallsStep(ctx: Context): void {
   const { j, root } = ctx;
   const calls: EngineCall[] = [];
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
-    if (c && c.callbackIndex < 0 && !c.ambiguous && (isInstanceLike(c.kind) || c.kind === 'named')) calls.push(c);
+    if (c && c.callbackIndex < 0 && !c.ambiguous && (isInstanceLike(c.kind) || c.kind === 'named' || (c.kind === 'server' && onScAuth6(ctx)))) calls.push(c);
   });
   for (const call of calls.reverse()) {
     const mode = syncMode(ctx, call);
+    if (call.kind === 'server') {
+      // The server's engine may be created in another file, or be the server's own: which engine
+      // answers (and whether it has *Sync) is not visible here.
+      // A fork that creates that engine keeps it on the bridge (the CLI's project pass, which sees
+      // this *Sync call): there the call keeps returning the value.
+      if (mode !== 'sync') continue;
+      leaveForReview(ctx, call.path, `${call.method}() on the server's engine was an sc-auth 6 synchronous call: now ${call.method}Sync(), which only sc-auth-bridge's engine has (ag-auth, the engine of socketcluster-server 15+, returns a Promise: await it there)`);
+      call.path.node.callee.property = j.identifier(`${call.method}Sync`);
+      ctx.changed = true; ctx.version++;
+      continue;
+    }
     if (mode === 'promise') continue;
     if (mode === 'dual') { ctx.needsBridge = true; continue; }
     // The result is tested for a Promise, so this code copes with both shapes. A slot the user can

@@ -7,6 +7,7 @@ import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynam
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
 import { syncMode } from './sync-mode';
+import { onScAuth6 } from './project';
 import { bridgedAt, findCallbackEngines, findEngineDefs, unknownServerEngine } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
@@ -93,7 +94,7 @@ export function checkStep(ctx: Context): void {
       report(ctx, call.path, 'callback-call', `${call.method}() passes a callback; ag-auth returns a Promise and never calls it`);
       continue;
     }
-    const mode = isInstanceLike(call.kind) ? syncMode(ctx, call) : 'promise';
+    const mode = isInstanceLike(call.kind) || (call.kind === 'server' && onScAuth6(ctx)) ? syncMode(ctx, call) : 'promise';
     if (mode === 'probe' && ctx.analysis.isSharedSlot(call.path, call.path.node.callee.object)) continue;
     if (mode === 'sync' || mode === 'probe') report(ctx, call.path, 'sync-call', `${call.method}() is used as an sc-auth 6 synchronous call; ag-auth returns a Promise`);
     const opts = optionsLiteral(ctx, call);

@@ -11,9 +11,11 @@ export interface ProjectFacts {
   socketCluster: boolean;
   /** Lowest major its socketcluster-server / socketcluster range allows; undefined when absent or unreadable. */
   serverMajor: number | undefined;
+  /** Lowest major its sc-auth range allows (6: engines return values synchronously). */
+  scAuthMajor: number | undefined;
 }
 
-const NONE: ProjectFacts = { socketCluster: false, serverMajor: undefined };
+const NONE: ProjectFacts = { socketCluster: false, serverMajor: undefined, scAuthMajor: undefined };
 const SC_PACKAGES = new Set(['sc-auth', 'ag-auth', 'sc-auth-bridge', 'socketcluster', 'socketcluster-server', '@types/sc-auth']);
 const cache = new Map<string, ProjectFacts>();
 
@@ -45,7 +47,7 @@ function read(file: string): ProjectFacts {
   }
   const names = Object.keys(deps);
   const range = deps['socketcluster-server'] ?? deps.socketcluster;
-  return { socketCluster: names.some((n) => SC_PACKAGES.has(n)), serverMajor: majorOf(range) };
+  return { socketCluster: names.some((n) => SC_PACKAGES.has(n)), serverMajor: majorOf(range), scAuthMajor: majorOf(deps['sc-auth']) };
 }
 
 /** `^14.4.2`, `~14.7`, `14.x`, `>=15` -> 14, 14, 14, 15; tags, URLs and paths -> undefined. */
@@ -53,4 +55,9 @@ function majorOf(range: unknown): number | undefined {
   if (typeof range !== 'string') return undefined;
   const m = /^\s*(?:[~^]|>=?|=)?\s*v?(\d+)(?:[.\s]|$|\.x)/.exec(range);
   return m ? Number(m[1]) : undefined;
+}
+
+/** The file's package depends on sc-auth 6, whose engine methods return values without a callback. */
+export function onScAuth6(ctx: { file: string }): boolean {
+  return projectFacts(ctx.file).scAuthMajor === 6;
 }

@@ -155,7 +155,8 @@ function bridgeKeepers(results: readonly FileResult[], importsOf: (file: string)
   const reasonFor = (r: FileResult, need: ModuleFacts['foreignNeeds'][number]) => {
     const how = need.method.endsWith('Sync') ? `${need.method}()` : `${need.method}() with a callback`;
     const whose = need.receiver === 'server' ? "on the server's engine" : 'on the engine it imports from here';
-    return `${displayPath(r.file, input.cwd)}:${need.line} still calls ${how} ${whose} (works on sc-auth-bridge, never called back by ag-auth)`;
+    const why = need.method.endsWith('Sync') ? 'sc-auth-bridge has it, ag-auth does not' : 'works on sc-auth-bridge, never called back by ag-auth';
+    return `${displayPath(r.file, input.cwd)}:${need.line} still calls ${how} ${whose} (${why})`;
   };
   const packagesDone = new Set<string>();
   for (const r of results) {
