@@ -14,7 +14,7 @@ export interface EngineMethod {
 
 const METHOD_NAMES = new Set(['signToken', 'verifyToken']);
 /** Code that is visibly SocketCluster's: a require/import of it, its server objects. */
-const SC_CODE = /['"](socketcluster|socketcluster-server|sc-auth)['"/]|\b(scServer|agServer|setAuthEngine|SCWorker)\b/;
+const SC_CODE = /['"`](socketcluster|socketcluster-server|sc-auth)['"`/]|\b(scServer|agServer|setAuthEngine|SCWorker)\b/;
 
 /** Expressions given to SocketCluster as its auth engine. */
 export function engineArguments(ctx: Context): ASTPath<any>[] {
@@ -289,7 +289,7 @@ export function unknownServerEngine(ctx: Context): string | undefined {
 /** The socketcluster-server major this file runs on, when known. */
 export function serverMajorOf(ctx: Context): number | undefined {
   // `socketcluster/scworker` exists up to SocketCluster 14 only.
-  return /['"]socketcluster\/scworker['"]/.test(ctx.source) ? 14 : projectFacts(ctx.file).serverMajor;
+  return /['"`]socketcluster\/scworker['"`]/.test(ctx.source) ? 14 : projectFacts(ctx.file).serverMajor;
 }
 
 /**
