@@ -19,10 +19,16 @@ export function mightBeRelevant(source: string): boolean {
  *   decode to ASCII; so runs of ASCII characters in the decoded text are exactly runs of ASCII bytes;
  * - reading the bytes as latin1 keeps every byte as one character (non-ASCII ones as U+0080..U+00FF);
  * - a non-unicode /i regex folds case by toUpperCase but never folds a non-ASCII character to an
- *   ASCII one (ECMA-262 Canonicalize), so those characters match no letter of the pattern either way.
+ *   ASCII one (ECMA-262 Canonicalize), so those characters match no letter of the pattern either way:
+ *   the answer is "do the bytes hold one of the words, ASCII case ignored".
  * test/cli/prefilter.test.ts checks the equivalence on mixed-case, multi-byte and broken input.
  */
 export function mightBeRelevantBytes(bytes: Uint8Array, length = bytes.length): boolean {
   const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return RELEVANT.test(b.toString('latin1', 0, length));
+  // Lower-casing a latin1 string folds exactly A-Z (a latin1 character never lower-cases to ASCII
+  // nor changes length), and a case-sensitive scan of it is ~1/3 cheaper than the /i one.
+  return RELEVANT_LOWER.test(b.toString('latin1', 0, length).toLowerCase());
 }
+
+/** RELEVANT lower-cased (setAuthEngine contains authEngine). */
+const RELEVANT_LOWER = /sc-auth|signtoken|verifytoken|authengine/;

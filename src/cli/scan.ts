@@ -33,8 +33,12 @@ const C = fs.constants;
 const NO_FOLLOW = typeof C.O_NOFOLLOW === 'number' ? C.O_NOFOLLOW : undefined;
 const OPEN_FLAGS = C.O_RDONLY | (NO_FOLLOW ?? 0) | (typeof C.O_NONBLOCK === 'number' ? C.O_NONBLOCK : 0);
 
-/** Not a regular file any more (or never was): skipped like collectFiles skips it, not a failure. */
-const NOT_A_FILE = new Set(['ENOENT', 'ELOOP', 'EISDIR', 'ENOTDIR']);
+/**
+ * Not a regular file any more (or never was): skipped like collectFiles' lstat would skip it, not
+ * a failure. git lists regular files, symlinks (ELOOP) and submodule directories (EISDIR on read);
+ * the walk lists regular files only; EAGAIN is a FIFO or socket opened non-blocking.
+ */
+const NOT_A_FILE = new Set(['ENOENT', 'ELOOP', 'EISDIR', 'ENOTDIR', 'EAGAIN', 'ENXIO']);
 
 class FileReader {
   private buf = Buffer.allocUnsafe(1 << 20);
@@ -44,11 +48,9 @@ class FileReader {
     if (NO_FOLLOW === undefined && !fs.lstatSync(file).isFile()) return null;
     const fd = fs.openSync(file, OPEN_FLAGS);
     try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return null;
-      if (st.size + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(st.size + (1 << 20));
+      // No fstat (a Stats object per file costs more than the read): read until the end, growing
+      // the buffer when a file fills it; a directory fails the read with EISDIR.
       let length = 0;
-      // Read to the end, not to st.size: the file may be growing.
       for (;;) {
         if (length === this.buf.length) {
           const bigger = Buffer.allocUnsafe(this.buf.length * 2);
