@@ -166,7 +166,8 @@ export function migratePackageJson(text: string, filePath: string,
   }
   const findings: Finding[] = [];
   const pinned = pinnedServer(pkg);
-  if ((legacySection || opts.promiseCode) && pinned) {
+  // Only Promise code needs 15+: a package whose files all moved to the bridge runs on 14 as it is.
+  if (opts.promiseCode && pinned) {
     findings.push({ file: filePath, ...locate(output, pinned.section, pinned.name), rule: 'manual-review', severity: 'error',
       message: `${pinned.name} ${pinned.range} is left as it is: ${SERVER_14_NOTE}` });
   }

@@ -43,7 +43,7 @@ function run(c: Case, source: string, filePath: string): { output: string; findi
   const options = c.options ? JSON.parse(fs.readFileSync(c.options, 'utf8')) : {};
   if (c.folder === 'package-json') {
     // Where the package.json sits decides the relative `file:` path to this package.
-    const r = migratePackageJson(source, path.join(path.dirname(c.input), filePath), { needsBridge: !!options.needsBridge, needsAgAuth: !!options.needsAgAuth });
+    const r = migratePackageJson(source, path.join(path.dirname(c.input), filePath), { needsBridge: !!options.needsBridge, needsAgAuth: !!options.needsAgAuth, promiseCode: !!options.promiseCode });
     return { output: r.output, findings: r.findings };
   }
   if (c.folder === 'pipeline' || c.folder === 'untouched') {
