@@ -1,0 +1,82 @@
+// migrate hands the read-only pre-check's babel tree to recast when it parses the same text
+// (codemods/lib/parse.ts). The first migrateSource of a process cannot reuse (no printable parse
+// yet), every later one does: the same source migrated first and again must give the same output
+// and findings, for tab-indented and CRLF files (recast parses a changed text: no reuse), TS and JSX.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LEGACY_SIGN, LEGACY_VERIFY, NEEDS_REVIEW } from './fixtures';
+import { ROOT } from './helpers';
+
+const SAMPLES: Record<string, string> = {
+  'sign.js': LEGACY_SIGN,
+  'verify.js': LEGACY_VERIFY,
+  'review.js': NEEDS_REVIEW,
+  'tabs.js': LEGACY_VERIFY.replace(/^ {2}/gm, '\t'),
+  'crlf.js': LEGACY_SIGN.replace(/\n/g, '\r\n'),
+  'typed.ts': `import { AuthEngine } from 'sc-auth';
+const engine = new AuthEngine();
+export function check(token: string, key: string, done: (err: Error | null, sub?: string) => void): void {
+  engine.verifyToken(token, key, {}, (err: Error | null, decoded: any) => {
+    if (err) return done(err);
+    done(null, decoded.sub);
+  });
+}
+`,
+  'view.jsx': `const { AuthEngine } = require('sc-auth');
+const auth = new AuthEngine();
+export const Login = ({ key }) => <button onClick={() => auth.signToken({ a: 1 }, key, {}, (err, t) => console.log(err, t))}>go</button>;
+`,
+};
+
+// In child processes: module state (the kept tree) starts empty, as in a real run. 'fresh' runs
+// one file in a process of its own (nothing to reuse); 'reuse' runs them all in one process after
+// a warm-up migration, with a different text pre-checked in between (its tree must not be used).
+const SCRIPT = `
+const babel = require(${JSON.stringify(require.resolve('@babel/parser', { paths: [ROOT] }))});
+const parse = babel.parse;
+let parses = 0;
+babel.parse = function (code, opts) { parses++; return parse.call(this, code, opts); };
+const p = require(${JSON.stringify(path.join(ROOT, 'dist', 'codemods', 'pipeline.js'))});
+const [mode, samplesJson, only] = process.argv.slice(1);
+const samples = JSON.parse(samplesJson);
+const strip = (r) => ({ output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.needsBridge, needsAgAuth: r.needsAgAuth });
+const counted = (f) => { const before = parses; const r = f(); return { r, parses: parses - before }; };
+const out = {};
+if (mode === 'reuse') p.migrateSource(samples['sign.js'], '/virtual/warm-up.js', {});
+for (const [name, src] of Object.entries(samples)) {
+  if (mode === 'fresh' && name !== only) continue;
+  if (mode === 'reuse') p.checkSource(samples['verify.js'] + '\\n// other\\n', '/virtual/other.js', {});
+  const once = counted(() => strip(p.migrateSource(src, '/virtual/' + name, {})));
+  out[name] = once.r;
+  out[name + ' parses'] = once.parses;
+  if (mode === 'reuse') out[name + ' again'] = strip(p.migrateSource(src, '/virtual/' + name, {}));
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+function child(args: string[]): Record<string, any> {
+  const r = spawnSync(process.execPath, ['-e', SCRIPT, ...args], { encoding: 'utf8', timeout: 60_000, cwd: ROOT });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+describe('the pre-check tree handed to recast', () => {
+  it('gives the output and findings of a fresh parse', () => {
+    const reused = child(['reuse', JSON.stringify(SAMPLES)]);
+    for (const name of Object.keys(SAMPLES)) {
+      const fresh = child(['fresh', JSON.stringify(SAMPLES), name])[name];
+      expect(fresh.changed, name).toBe(true);
+      expect(fresh.output, name).not.toBe(SAMPLES[name]);
+      expect(reused[name], name).toEqual(fresh);
+      expect(reused[`${name} again`], name).toEqual(fresh);
+      // babel parses per migration: pre-check, recast's, and the output's syntax check in a fresh
+      // process; in the warm one recast's is the pre-check's tree handed over, except where recast
+      // parses a different text (it expands tabs and normalises CRLF line ends first).
+      expect(child(['fresh', JSON.stringify(SAMPLES), name])[`${name} parses`], name).toBe(3);
+      expect(reused[`${name} parses`], name).toBe(name === 'tabs.js' || name === 'crlf.js' ? 3 : 2);
+      if (name === 'crlf.js') expect(fresh.output.replace(/\r\n/g, '')).not.toMatch(/\n/);
+      if (name === 'tabs.js') expect(fresh.output).toMatch(/^\t/m);
+    }
+  });
+});
