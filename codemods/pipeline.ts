@@ -71,8 +71,9 @@ export function checkSource(source: string, filePath: string, options: PipelineO
 }
 
 /** checkSource plus the file's ModuleFacts (the project pass of the CLI). */
-export function analyzeSource(source: string, filePath: string, options: PipelineOptions = {}): { findings: Finding[]; facts: ModuleFacts } {
-  if (!mightBeRelevant(source)) return { findings: [], facts: NO_FACTS };
+export function analyzeSource(source: string, filePath: string, options: PipelineOptions & { unfiltered?: boolean } = {}): { findings: Finding[]; facts: ModuleFacts } {
+  // `unfiltered`: a module the text filter skips can still pass an engine on (`module.exports = { auth: require('./auth') }`).
+  if (!options.unfiltered && !mightBeRelevant(source)) return { findings: [], facts: NO_FACTS };
   const r = runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], { ...options, readOnly: true, facts: true });
   return { findings: r.findings, facts: r.facts ?? NO_FACTS };
 }

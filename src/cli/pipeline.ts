@@ -34,7 +34,7 @@ export interface PipelineModule {
   parserFor(filePath: string): 'babel' | 'ts' | 'tsx';
   migrateSource(source: string, filePath: string, options?: PipelineOptions): PipelineResult;
   checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
-  analyzeSource(source: string, filePath: string, options?: PipelineOptions): { findings: Finding[]; facts: ModuleFacts };
+  analyzeSource(source: string, filePath: string, options?: PipelineOptions & { unfiltered?: boolean }): { findings: Finding[]; facts: ModuleFacts };
   migrateSource(source: string, filePath: string, options?: PipelineOptions & { facts?: boolean }): PipelineResult;
   migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean }):
     { output: string; changed: boolean; findings: Finding[] };

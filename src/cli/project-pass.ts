@@ -10,8 +10,10 @@
 //      calls an engine it did not create the legacy way (a kept callback on `scServer.auth` or on an
 //      imported engine, a *Sync call): on plain ag-auth that callback would never run.
 // Re-runs happen in this thread: they are few, and the first pass's workers are gone.
+import fs from 'node:fs';
 import path from 'node:path';
 import { displayPath } from './files';
+import { pipeline } from './pipeline';
 import { nearestPackage } from './packages';
 import { processSource, type FileResult, type ProcessOptions } from './process-file';
 import type { ModuleFacts } from './pipeline';
@@ -22,6 +24,8 @@ const MAX_ROUNDS = 4;
 
 export interface ProjectPassInput {
   results: FileResult[];
+  /** Every source file of the run, the ones the text filter skipped included. */
+  sources?: readonly string[];
   originals: ReadonlyMap<string, string>;
   packageJsons: readonly string[];
   options: ProcessOptions;
@@ -67,18 +71,21 @@ export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
     return resultOf(file);
   };
 
-  // 1. Engines imported from project modules.
+  // 1. Engines imported from project modules, also through modules the text filter skipped
+  // (`lib/index.js`: `module.exports = { auth: require('./auth') }`), which pass them on.
+  const relays = relayModules(input, results, factsOf);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const next: Record<string, string[]> = {};
     for (const r of results) {
       const facts = factsOf(r);
       if (facts && facts.engineExports.length > 0) next[r.file] = facts.engineExports;
     }
+    for (const [file, exports] of relays.exportsWith(next)) next[file] = exports;
     const fresh = new Set(Object.keys(next).filter((f) => String(next[f]) !== String(engineModules[f])));
     if (fresh.size === 0) break;
     engineModules = next;
     for (const r of [...results]) {
-      if (r.status !== 'failed' && importsOf(r.file).some((t) => fresh.has(t))) rerun(r.file);
+      if (r.status !== 'failed' && (importsOf(r.file).some((t) => fresh.has(t)) || relays.importsOf(r.file).some((t) => fresh.has(t)))) rerun(r.file);
     }
   }
 
@@ -95,6 +102,61 @@ export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
     wrapLegacyHandoffs(results, known, cwd, rerun, factsOf, /* wrapNow */ false);
   }
   return { rerun: touched.size };
+}
+
+/**
+ * Modules outside the parsed set that relevant files import: each may re-export an engine of a
+ * module it imports. Read and parsed only when one of their own imports is an engine module.
+ */
+function relayModules(input: ProjectPassInput, results: readonly FileResult[], factsOf: (r: FileResult) => ModuleFacts | undefined) {
+  const all = new Set(input.sources ?? []);
+  const parsed = new Set(results.map((r) => r.file));
+  const candidates = new Map<string, string[]>();
+  const textOf = new Map<string, string>();
+  const relayImports = new Map<string, string[]>();
+  const isRelay = (f: string) => all.has(f) && !parsed.has(f);
+  const importsOf = (file: string): string[] => {
+    let out = relayImports.get(file);
+    if (!out) {
+      out = relativeSpecifiers(input.originals.get(file) ?? '').map((spec) => resolveLocal(file, spec, isRelay)).filter((f): f is string => !!f);
+      relayImports.set(file, out);
+    }
+    return out;
+  };
+  for (const r of results) {
+    if (!factsOf(r)) continue;
+    for (const relay of importsOf(r.file)) {
+      if (candidates.has(relay)) continue;
+      let text = '';
+      try { text = fs.readFileSync(relay, 'utf8'); } catch { /* unreadable: not a relay */ }
+      textOf.set(relay, text);
+      candidates.set(relay, relativeSpecifiers(text).map((spec) => resolveLocal(relay, spec, (f) => all.has(f))).filter((f): f is string => !!f));
+    }
+  }
+  const known = new Map<string, string[]>();
+  return {
+    importsOf,
+    /** Relays whose imports include one of these engine modules, with what they export (cached per input). */
+    exportsWith(engineModules: Record<string, string[]>): Array<[string, string[]]> {
+      const out: Array<[string, string[]]> = [];
+      for (const [relay, targets] of candidates) {
+        const hit = targets.filter((t) => t in engineModules);
+        if (hit.length === 0) continue;
+        const key = `${relay}\0${hit.map((t) => `${t}=${engineModules[t]}`).join('|')}`;
+        let exports = known.get(key);
+        if (!exports) {
+          try {
+            exports = pipeline().analyzeSource(textOf.get(relay) ?? '', relay, { target: input.options.target, engineModules, unfiltered: true }).facts.engineExports;
+          } catch {
+            exports = [];
+          }
+          known.set(key, exports);
+        }
+        if (exports.length > 0) out.push([relay, exports]);
+      }
+      return out;
+    },
+  };
 }
 
 /**

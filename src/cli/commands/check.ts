@@ -21,7 +21,7 @@ export async function check(opts: CliOptions, cwd: string): Promise<CheckOutcome
   // Read the baseline before the scan, so a bad path fails fast.
   const baseline = opts.baseline !== undefined && !opts.updateBaseline ? readBaseline(opts.baseline) : undefined;
   const s = await scan(opts, 'check', cwd);
-  projectPass({ results: s.results, originals: s.originals, packageJsons: s.packageJsons, cwd,
+  projectPass({ results: s.results, sources: s.sources, originals: s.originals, packageJsons: s.packageJsons, cwd,
     options: { mode: 'check', target: opts.target, engineNames: opts.engineNames } });
   const failures: Failure[] = [...s.readFailures];
   const findings: ReportedFinding[] = [];

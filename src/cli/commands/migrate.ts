@@ -70,7 +70,7 @@ function refuseDirty(files: readonly string[], cwd: string): void {
 export async function migrate(opts: CliOptions, cwd: string, out: (s: string) => void): Promise<RunReport> {
   const started = process.hrtime.bigint();
   const s = await scan(opts, 'migrate', cwd);
-  projectPass({ results: s.results, originals: s.originals, packageJsons: s.packageJsons, cwd,
+  projectPass({ results: s.results, sources: s.sources, originals: s.originals, packageJsons: s.packageJsons, cwd,
     options: { mode: 'migrate', target: opts.target, engineNames: opts.engineNames } });
   const failures: Failure[] = [...s.readFailures];
   const findings: ReportedFinding[] = [];
