@@ -155,14 +155,20 @@ describe('gitDirtyFiles', () => {
 
 describe('worker pool sizing and progress gating', () => {
   it('stays in-process for few relevant files or --jobs 1', () => {
-    expect(workerCount(10, 8)).toBe(0);
-    expect(workerCount(15, 8)).toBe(0);
-    expect(workerCount(16, 8)).toBe(2);
-    expect(workerCount(60, 8)).toBe(4);
-    expect(workerCount(1000, 1)).toBe(0);
-    expect(workerCount(1000, 2)).toBe(2);
-    expect(workerCount(100, 8)).toBe(7);
-    expect(workerCount(1000, 8)).toBe(8);
+    expect(workerCount(10, 8, 'migrate')).toBe(0);
+    expect(workerCount(15, 8, 'migrate')).toBe(0);
+    expect(workerCount(16, 8, 'migrate')).toBe(2);
+    expect(workerCount(60, 8, 'migrate')).toBe(4);
+    expect(workerCount(1000, 1, 'migrate')).toBe(0);
+    expect(workerCount(1000, 2, 'migrate')).toBe(2);
+    expect(workerCount(100, 8, 'migrate')).toBe(7);
+    expect(workerCount(1000, 8, 'migrate')).toBe(8);
+    // checking a file is cheaper: a worker pays later
+    expect(workerCount(39, 8, 'check')).toBe(0);
+    expect(workerCount(40, 8, 'check')).toBe(2);
+    expect(workerCount(125, 2, 'check')).toBe(2);
+    expect(workerCount(125, 8, 'check')).toBe(4);
+    expect(workerCount(1000, 1, 'check')).toBe(0);
   });
   it('defaults --jobs to the number of cores, whatever the load, at least 1', () => {
     expect(defaultJobs(8, 0.2)).toBe(8);
