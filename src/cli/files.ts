@@ -5,9 +5,17 @@
 // read or written.
 import fs from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { UsageError } from './errors';
 import { gitListFiles } from './git';
+
+type IgnoreModule = typeof import('ignore');
+let ignoreModule: IgnoreModule | undefined;
+/** The `ignore` package, loaded when first needed: a git tree without --ignore never needs it. */
+function ignore(): IgnoreModule {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (ignoreModule ??= require('ignore') as IgnoreModule);
+}
 
 /** Directory names never descended into below a path the user gave. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -72,7 +80,7 @@ export function walkTree(root: string): string[] {
     const hasRules = entries.some((e) => e.name === '.gitignore' && e.isFile());
     if (hasRules) {
       try {
-        rules.push({ base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) });
+        rules.push({ base: dir, ig: ignore()().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) });
       } catch {
         /* unreadable .gitignore: treat as absent */
       }
@@ -106,7 +114,7 @@ export function displayPath(abs: string, cwd: string): string {
 
 export function collectFiles(paths: readonly string[], opts: CollectOptions): FileSet {
   const exts = new Set(opts.extensions.map((e) => e.toLowerCase()));
-  const userIgnore = opts.ignore.length > 0 ? ignore().add([...opts.ignore]) : null;
+  const userIgnore = opts.ignore.length > 0 ? ignore()().add([...opts.ignore]) : null;
   const sources = new Set<string>();
   const packageJsons = new Set<string>();
 
@@ -115,7 +123,7 @@ export function collectFiles(paths: readonly string[], opts: CollectOptions): Fi
     let rel = path.relative(opts.cwd, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) rel = path.relative(root, abs);
     rel = toPosix(rel);
-    return rel !== '' && ignore.isPathValid(rel) && userIgnore.ignores(rel);
+    return rel !== '' && ignore().isPathValid(rel) && userIgnore.ignores(rel);
   };
 
   for (const given of paths) {
