@@ -10,10 +10,18 @@ import { isFunctionNode, propName } from './analysis';
 /** Calls that invoke their function argument synchronously, before they return. */
 const SYNC_INVOKERS = new Set([
   'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex',
-  'findLast', 'findLastIndex', 'flatMap', 'sort', 'call', 'apply', 'each', 'times', 'tap',
+  'findLast', 'findLastIndex', 'flatMap', 'sort', 'call', 'apply', 'each', 'times', 'tap', 'from',
 ]);
 
-const MAX_DEPTH = 5;
+/** The `async` library (async 1-3): with tasks that call back synchronously it finishes before it returns. */
+const ASYNC_LIB = new Set([
+  'series', 'parallel', 'parallelLimit', 'waterfall', 'auto', 'autoInject', 'each', 'eachSeries', 'eachLimit',
+  'eachOf', 'eachOfSeries', 'forEach', 'forEachSeries', 'forEachOf', 'map', 'mapSeries', 'mapLimit', 'mapValues',
+  'filter', 'filterSeries', 'reject', 'detect', 'some', 'every', 'reduce', 'concat', 'sortBy', 'times', 'timesSeries',
+  'whilst', 'doWhilst', 'until', 'doUntil', 'retry', 'applyEach', 'applyEachSeries', 'tryEach', 'race', 'groupBy',
+]);
+
+const MAX_DEPTH = 8;
 
 export interface OrderQuery {
   j: JSCodeshift;
@@ -71,6 +79,14 @@ export function laterCodeReason(q: OrderQuery, stmt: ASTPath<any>, depth = 0): s
   return null;
 }
 
+/** `signToken(t, k, { async: true }, cb)`: sc-auth 5 called this callback later anyway. */
+function signsAsync(call: any): boolean {
+  const opts = call.arguments.length === 4 ? call.arguments[2] : null;
+  return propName(call.callee) === 'signToken' && !!opts && opts.type === 'ObjectExpression' && opts.properties.some((p: any) =>
+    (p.type === 'ObjectProperty' || p.type === 'Property') && !p.computed && (p.key.name ?? p.key.value) === 'async' &&
+    (p.value.type === 'BooleanLiteral' || p.value.type === 'Literal') && p.value.value === true);
+}
+
 /** Statements that cannot observe what the callback did. */
 function isInert(s: any, written: Set<string>): boolean {
   switch (s.type) {
@@ -106,6 +122,18 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
     if (invoker && (SYNC_INVOKERS.has(invoker) || invoker === 'Promise')) {
       return statementOf(q, fnPath.parent, depth);
     }
+    // The callback of another engine call: sc-auth (and the bridge, when that call is left as it is)
+    // calls it before returning, so what runs after that call runs before this one's callback.
+    const args: any[] = owner.arguments;
+    if ((invoker === 'signToken' || invoker === 'verifyToken') && args[args.length - 1] === fn && !signsAsync(owner)) {
+      const r = statementOf(q, fnPath.parent, depth);
+      return r ? `it is inside the callback of the ${invoker}() call at line ${owner.loc ? owner.loc.start.line : '?'}, and ${r}` : null;
+    }
+    // async.waterfall([...], done), async.each(list, task, done): tasks that call back synchronously.
+    const lib = owner.callee.type === 'MemberExpression' ? owner.callee.object : null;
+    if (invoker && ASYNC_LIB.has(invoker) && lib && lib.type === 'Identifier' && /^async$/i.test(lib.name)) {
+      return statementOf(q, fnPath.parent, depth);
+    }
     // An event handler: `emit()` calls it synchronously, so every emit of that event in this file
     // is a caller whose next statements matter.
     if (invoker && /^(on|once|addListener|prependListener|prependOnceListener)$/.test(invoker) && owner.arguments[0] && /Literal$/.test(owner.arguments[0].type)) {
@@ -124,6 +152,25 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
   }
   // An IIFE: its own statement decides.
   if (owner && owner.type === 'CallExpression' && fnPath.parent.node.callee === fn) return statementOf(q, fnPath.parent, depth);
+  // A task in the list handed to the async library: `async.waterfall([function (next) {...}], done)`.
+  const list = fnPath.parent && fnPath.parent.node;
+  const listOwner: any = list && list.type === 'ArrayExpression' && fnPath.parent.parent && fnPath.parent.parent.node;
+  if (listOwner && listOwner.type === 'CallExpression' && listOwner.callee.type === 'MemberExpression' &&
+    listOwner.callee.object.type === 'Identifier' && /^async$/i.test(listOwner.callee.object.name) && ASYNC_LIB.has(propName(listOwner.callee) ?? '')) {
+    return statementOf(q, fnPath.parent.parent, depth);
+  }
+  // A constructor: `new X()` calls it, synchronously, like any caller.
+  const ctorName = constructorName(fnPath);
+  if (ctorName) {
+    let reason: string | null = null;
+    q.root.find(q.j.NewExpression).forEach((c: ASTPath<any>) => {
+      if (reason || c.node.callee.type !== 'Identifier' || c.node.callee.name !== ctorName || isInside(c, fn)) return;
+      const r = statementOf(q, c, depth + 1);
+      if (r) reason = `new ${ctorName}() at line ${c.node.loc ? c.node.loc.start.line : '?'} runs it and ${r}`;
+    });
+    if (reason) return reason;
+    if (fn.type === 'ClassMethod') return null;
+  }
   // A named function: every call in this file must itself be in tail position.
   const name = functionName(fnPath);
   if (!name) return null;
@@ -188,6 +235,19 @@ export function statementOf(q: OrderQuery, exprPath: ASTPath<any>, depth: number
   }
   if (!p || !p.node || !/Statement$|Declaration$/.test(p.node.type)) return 'could not follow where it is called';
   return laterCodeReason(q, p, depth + 1);
+}
+
+/** The class a `constructor` method belongs to, or a plain function's own name (ES5 constructors). */
+function constructorName(fnPath: ASTPath<any>): string | undefined {
+  const fn = fnPath.node;
+  if (fn.type === 'ClassMethod' && fn.kind === 'constructor') {
+    const cls: any = fnPath.parent && fnPath.parent.parent && fnPath.parent.parent.node; // ClassBody -> Class
+    if (cls && cls.id) return cls.id.name;
+    const holder: any = fnPath.parent && fnPath.parent.parent && fnPath.parent.parent.parent && fnPath.parent.parent.parent.node;
+    return holder && holder.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
+  }
+  if (fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') return functionName(fnPath);
+  return undefined;
 }
 
 function functionName(fnPath: ASTPath<any>): string | undefined {

@@ -87,6 +87,8 @@ export function makeRunDir(
     'ag-auth': path.join(MODULES, 'ag-auth'),
     'sc-auth-bridge': REPO,
     jsonwebtoken: path.join(MODULES, 'jsonwebtoken'),
+    // SocketCluster-era servers drive auth through the `async` library (socketcluster-server's own dependency).
+    async: path.join(MODULES, 'async'),
   };
   // The migrated copy gets no sc-auth at all: a require left behind fails loudly.
   if (legacy) links['sc-auth'] = path.join(MODULES, legacy);
