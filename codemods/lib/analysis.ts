@@ -352,6 +352,16 @@ export class Analysis {
         const name = p.node.key && p.node.key.name;
         if (name && p.node.value && this.engineKind(p, unwrap(p.node.value))) this.thisMembers.add(name);
       });
+      // TS parameter properties (dependency injection): `constructor(private auth: AuthEngine)`,
+      // `constructor(private engine = new AuthEngine())`.
+      this.nodes.of('TSParameterProperty').forEach((p: ASTPath<any>) => {
+        const param = p.node.parameter;
+        const id = param && param.type === 'AssignmentPattern' ? param.left : param;
+        if (!id || id.type !== 'Identifier') return;
+        const typed = id.typeAnnotation && this.isClassType(p, id.typeAnnotation.typeAnnotation);
+        const created = param.type === 'AssignmentPattern' && this.engineKind(p, unwrap(param.right));
+        if (typed || created) this.thisMembers.add(id.name);
+      });
     }
   }
 
@@ -360,6 +370,15 @@ export class Analysis {
     node = unwrap(node);
     const name = propName(node);
     return !!name && this.sharedSlots.has(name) && this.isThisLike(path, node.object);
+  }
+
+  /** A TS type naming sc-auth's engine class: `AuthEngine`, `scAuth.AuthEngine`, `SCAuthEngine`. */
+  private isClassType(path: ASTPath<any>, type: any): boolean {
+    if (!type || type.type !== 'TSTypeReference') return false;
+    const name = type.typeName;
+    if (name.type === 'Identifier') return this.classes.lookup(path, name.name) !== undefined;
+    return name.type === 'TSQualifiedName' && /^(AuthEngine|SCAuthEngine)$/.test(name.right.name) &&
+      name.left.type === 'Identifier' && this.modules.lookup(path, name.left.name) !== undefined;
   }
 
   isThisLike(path: ASTPath<any>, node: any): boolean {
