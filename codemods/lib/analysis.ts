@@ -12,6 +12,9 @@ export const LEGACY_SOURCES = new Set([LEGACY_MODULE, BRIDGE_MODULE]);
 const SERVER_NAMES = new Set(['scServer', 'agServer', 'server', 'socketServer', 'wsServer', 'scSocketServer', 'socketClusterServer']);
 
 /** 'imported': an engine another file of the project exports (see PipelineOptions.engineModules). */
+/** Module-interop helpers compilers put around require(): the module object passes through. */
+const INTEROP_HELPERS = /^(__importDefault|__importStar|__toESM|__toCommonJS|_interopRequireDefault|_interopRequireWildcard|_interop_require_default|_interop_require_wildcard|_interopNamespace|_interopDefault)$/;
+
 export type EngineKind = 'instance' | 'server' | 'named' | 'imported';
 
 /** Kinds whose calls behave like an sc-auth instance's (sync mode included). */
@@ -299,6 +302,10 @@ export class Analysis {
   moduleSourceOf(path: ASTPath<any>, node: any): string | undefined {
     node = unwrap(node);
     if (!node) return undefined;
+    // Compiled CommonJS: tsc's `__importDefault(require('sc-auth'))`, babel's `_interopRequireWildcard(...)`.
+    if (node.type === 'CallExpression' && node.arguments.length >= 1 && node.callee.type === 'Identifier' && INTEROP_HELPERS.test(node.callee.name)) {
+      return this.moduleSourceOf(path, node.arguments[0]);
+    }
     if (isLegacyRequire(node)) return stringValue(node.arguments[0]);
     if (isLegacyDynamicImport(node)) {
       const call = node.type === 'AwaitExpression' ? node.argument : node;
