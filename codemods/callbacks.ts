@@ -4,7 +4,7 @@
  * compat engine with a TODO (see lib/order.ts for the synchronous-callback hazard).
  */
 import type { ASTPath } from 'jscodeshift';
-import { type Context, leaveForReview } from './lib/context';
+import { type Context, isIgnored, leaveForReview } from './lib/context';
 import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
 import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
@@ -34,6 +34,8 @@ export function callbacksStep(ctx: Context): void {
       continue;
     }
     if (call.callbackIndex < 0 && !call.ambiguous) continue;
+    // `// sc-auth-bridge-ignore`: the user keeps this call as written; the bridge keeps it working.
+    if (call.kind && isIgnored(ctx, call.path)) { ctx.needsBridge = true; continue; }
     if (!call.kind) {
       if (ctx.analysis.importsLegacy && call.callbackIndex >= 0) {
         leaveForReview(ctx, call.path, `${call.method}() with a callback on a receiver that is not known to be an sc-auth engine; if it is one, convert it to a Promise call (or pass --engine-names)`);

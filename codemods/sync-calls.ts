@@ -6,7 +6,7 @@
  * moves to sc-auth-bridge, which has both modes.
  */
 import type { ASTPath } from 'jscodeshift';
-import { type Context, leaveForReview } from './lib/context';
+import { type Context, isIgnored, leaveForReview } from './lib/context';
 import { asyncProperty, classifyCall, type EngineCall, hasSpread, stripAsyncOption } from './lib/calls';
 import { isInstanceLike, unwrap } from './lib/analysis';
 import { nearestFunction, syncMode } from './lib/sync-mode';
@@ -23,6 +23,7 @@ export function syncCallsStep(ctx: Context): void {
   });
   for (const call of calls.reverse()) {
     const mode = syncMode(ctx, call);
+    if (mode !== 'promise' && isIgnored(ctx, call.path)) { ctx.needsBridge = true; continue; }
     if (call.kind === 'server') {
       // The server's engine may be created in another file, or be the server's own: which engine
       // answers (and whether it has *Sync) is not visible here.
