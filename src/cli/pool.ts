@@ -1,6 +1,6 @@
 // Spreads relevant files over threads while they are still being read. A worker thread costs its
-// start-up plus loading jscodeshift and the parsers (~200 ms of CPU), which pays once a few dozen
-// files need parsing: the first worker starts when MIN_FILES_PER_WORKER relevant files have been
+// start-up, loading jscodeshift and the parsers, and a second JIT warm-up, which pays once a few
+// dozen files need parsing and a core is free: the first worker starts when MIN_FILES_PER_WORKER relevant files have been
 // found, so it loads while the main thread is still reading the rest of the tree and is already
 // parsing when the reading ends. The main thread then loads the pipeline and works too.
 //
@@ -15,10 +15,11 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker';
 
 /**
  * Relevant files that justify one more thread (the first worker starts at this count). A worker
- * costs ~300 ms of CPU before it is as fast as the main thread (start-up, loading, JIT warm-up); a
- * file costs ~5-10 ms to check and 3-4 times that to migrate (recast, printing, the syntax check
- * of the output), so migrate pays for a worker sooner. On a 25-file tree, a worker made check
- * slower and migrate faster.
+ * costs several hundred ms of CPU before it is as fast as the main thread (start-up, loading, and
+ * above all warming up the JIT for babel and ast-types a second time: a cold parse is ~5x a warm
+ * one); a file costs ~5-10 ms to check and 3-4 times that to migrate (recast, printing, the syntax
+ * check of the output), so migrate pays for a worker sooner. On a 25-file tree, a worker made check
+ * slower and migrate faster. Whether a core is free at all is --jobs' business (args.ts).
  */
 export const MIN_FILES_PER_WORKER: Readonly<Record<Mode, number>> = { check: 40, migrate: 16 };
 
