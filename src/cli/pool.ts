@@ -1,8 +1,9 @@
 // Spreads relevant files over threads while they are still being read. A worker thread costs its
 // start-up, loading jscodeshift and the parsers, and a second JIT warm-up, which pays once a few
-// dozen files need parsing and a core is free: the first worker starts when MIN_FILES_PER_WORKER relevant files have been
-// found, so it loads while the main thread is still reading the rest of the tree and is already
-// parsing when the reading ends. The main thread then loads the pipeline and works too.
+// dozen files need parsing and a core is free: the first worker starts when MIN_FILES_PER_WORKER
+// relevant files have been found, so it loads while the main thread is still reading the rest of
+// the tree and is already parsing when the reading ends. The main thread then loads the pipeline
+// and works too.
 //
 // Balancing: every thread takes the next file by bumping one shared counter (Atomics), so no thread
 // waits for another to hand it work: the main thread is busy (reading, loading, parsing) and could
