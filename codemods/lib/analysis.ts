@@ -41,6 +41,9 @@ class Bindings {
     const scope = path.scope.lookup(name) || path.scope.getGlobalScope();
     return this.map.get(scope)?.get(name);
   }
+  remove(scope: Scope, name: string): void {
+    this.map.get(scope)?.delete(name);
+  }
   get size(): number {
     let n = 0;
     for (const m of this.map.values()) n += m.size;
@@ -257,6 +260,7 @@ export class Analysis {
     });
     this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => this.bindDeclarator(p));
     // CoffeeScript / compiled ES5: `var AuthEngine; AuthEngine = require('sc-auth').AuthEngine;`
+    const others: Array<[Scope, string]> = [];
     this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
       const left = p.node.left;
       if (p.node.operator !== '=' || left.type !== 'Identifier') return;
@@ -267,7 +271,14 @@ export class Analysis {
         this.modules.add(scope, left.name, moduleSource);
         if (moduleSource === BRIDGE_MODULE) this.classes.add(scope, left.name);
       } else if (this.isClassExpr(p, p.node.right)) this.classes.add(scope, left.name);
+      else others.push([scope, left.name]);
     });
+    // `try { AuthEngine = require('sc-auth').AuthEngine } catch { AuthEngine = require('./auth').AuthEngine }`:
+    // a name that may hold another engine class is not sc-auth's.
+    for (const [scope, name] of others) {
+      this.classes.remove(scope, name);
+      this.modules.remove(scope, name);
+    }
   }
 
   /** `const X = <init>` / `const { AuthEngine: X } = <init>` for module and class sources. */

@@ -93,7 +93,16 @@ function isInert(s: any, written: Set<string>): boolean {
     case 'EmptyStatement':
     case 'BreakStatement':
     case 'FunctionDeclaration':
+    // Module syntax runs nothing where it stands: `export { x }`, re-exports, imports (hoisted).
+    case 'ImportDeclaration':
+    case 'ExportAllDeclaration':
+    case 'TSInterfaceDeclaration':
+    case 'TSTypeAliasDeclaration':
       return true;
+    case 'ExportNamedDeclaration':
+      return !s.declaration || /^(FunctionDeclaration|TSInterfaceDeclaration|TSTypeAliasDeclaration)$/.test(s.declaration.type);
+    case 'ExportDefaultDeclaration':
+      return /^(Identifier|FunctionDeclaration)$/.test(s.declaration.type);
     case 'ReturnStatement': {
       const a = s.argument;
       if (!a) return true;
