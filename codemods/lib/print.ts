@@ -4,6 +4,8 @@ import type { Collection } from 'jscodeshift';
 export interface Style {
   lineTerminator: '\n' | '\r\n';
   quote: 'single' | 'double';
+  /** Most indented lines start with a tab: new lines are indented with tabs too. */
+  useTabs: boolean;
 }
 
 /** Majority vote: a file with mostly CRLF lines stays CRLF, new string literals follow the usual quote. */
@@ -16,7 +18,9 @@ export function detectStyle(source: string): Style {
   }
   const singles = countMatches(source, /'(?:[^'\\\n]|\\.)*'/g);
   const doubles = countMatches(source, /"(?:[^"\\\n]|\\.)*"/g);
-  return { lineTerminator: crlf > lf ? '\r\n' : '\n', quote: doubles > singles ? 'double' : 'single' };
+  const tabs = countMatches(source, /^\t/gm);
+  const spaces = countMatches(source, /^ +\S/gm);
+  return { lineTerminator: crlf > lf ? '\r\n' : '\n', quote: doubles > singles ? 'double' : 'single', useTabs: tabs > spaces };
 }
 
 function countMatches(source: string, re: RegExp): number {
@@ -31,7 +35,21 @@ export function print(root: Collection, style: Style): string {
   return root.toSource({
     quote: style.quote,
     lineTerminator: style.lineTerminator,
+    ...(style.useTabs ? { useTabs: true, tabWidth: 4 } : {}),
     arrowParensAlways: true,
     reuseWhitespace: true,
   } as any);
+}
+
+/**
+ * recast indents the lines it moves with spaces after the tabs it keeps (`\t\t    x`): in a tab-
+ * indented file, the new lines (those not in the source as written) get tabs for each 4 spaces.
+ */
+export function retabNewLines(output: string, source: string): string {
+  const original = new Set(source.split(/\r?\n/));
+  return output.split('\n').map((line) => {
+    const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (original.has(bare)) return line;
+    return line.replace(/^(\t*)((?: {4})+)(?=\S)/, (_m, tabs: string, spaces: string) => tabs + '\t'.repeat(spaces.length / 4));
+  }).join('\n');
 }

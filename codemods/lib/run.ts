@@ -2,7 +2,7 @@
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { type Context, createContext, dropMarkedSemicolons, NO_SEMI_MARK } from './context';
 import { assertParses, parsePlain, parseSource, ParseError } from './parse';
-import { detectStyle, print } from './print';
+import { detectStyle, print, retabNewLines } from './print';
 import type { Finding, ModuleFacts, PipelineOptions } from './types';
 import { moduleFacts } from './module-facts';
 import { DROP_PLACEHOLDER, STATEMENT_PLACEHOLDER } from './calls';
@@ -58,7 +58,9 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
   let output = original;
   if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);
   if (ctx.changed) {
-    output = print(root, detectStyle(source));
+    const style = detectStyle(source);
+    output = print(root, style);
+    if (style.useTabs) output = retabNewLines(output, source);
     output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
     if (output.includes(NO_SEMI_MARK)) output = dropMarkedSemicolons(output);
     if (swapSeparators) output = output.replace(/\uE028/g, '\u2028').replace(/\uE029/g, '\u2029');
