@@ -54,6 +54,14 @@ function pluginsFor(name: ParserName): any[] {
   return [...COMMON_PLUGINS, 'jsx', ['decorators', { decoratorsBeforeExport: false }]];
 }
 
+// Flow-typed JS (an @flow pragma in the comments before the first statement): the flow grammar, JSX kept.
+const FLOW_PLUGINS: any[] = [...COMMON_PLUGINS, 'jsx', ['flow', { all: true, enums: true }], ['decorators', { decoratorsBeforeExport: false }]];
+
+export function hasFlowPragma(code: string): boolean {
+  const head = /^(?:\uFEFF)?(?:#![^\n]*\n)?(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(code.slice(0, 4096));
+  return !!head && /@flow\b/.test(head[0]);
+}
+
 /**
  * migrate parses a file read-only first (does it need the printing run at all?) and, for most
  * files that pass the text filter, again for recast. Once this thread has made a printable parse,
@@ -86,17 +94,19 @@ function makeParser(name: ParserName, tokens = true) {
     tokens,
     plugins,
   };
+  const flowBase = { ...base, plugins: FLOW_PLUGINS };
   return {
     parse(code: string) {
       if (tokens) {
         const reused = takeKept(name, code);
         if (reused) return reused;
       }
+      const options = name === 'babel' && hasFlowPragma(code) ? flowBase : base;
       try {
-        return babelParser().parse(code, { ...base, sourceType: 'module' } as any);
+        return babelParser().parse(code, { ...options, sourceType: 'module' } as any);
       } catch (moduleError) {
         try {
-          return babelParser().parse(code, { ...base, sourceType: 'script' } as any);
+          return babelParser().parse(code, { ...options, sourceType: 'script' } as any);
         } catch {
           throw moduleError;
         }
