@@ -26,8 +26,11 @@ type Scope = any;
 
 class Bindings {
   private map = new Map<Scope, Map<string, string>>();
+  /** Every name ever bound: most lookups are of other names and skip ast-types' scope walk. */
+  private names = new Set<string>();
   add(scope: Scope, name: string, tag = ''): boolean {
     if (!scope) return false;
+    this.names.add(name);
     let names = this.map.get(scope);
     if (!names) this.map.set(scope, (names = new Map()));
     if (names.has(name)) return false;
@@ -36,7 +39,7 @@ class Bindings {
   }
   /** The tag of the binding this identifier use resolves to, or undefined. */
   lookup(path: ASTPath<any>, name: string): string | undefined {
-    if (!path.scope) return undefined;
+    if (!this.names.has(name) || !path.scope) return undefined;
     // ast-types does not know every declaration form (TS `import x = require()`): those live at the top.
     const scope = path.scope.lookup(name) || path.scope.getGlobalScope();
     return this.map.get(scope)?.get(name);
@@ -260,22 +263,26 @@ export class Analysis {
     });
     this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => this.bindDeclarator(p));
     // CoffeeScript / compiled ES5: `var AuthEngine; AuthEngine = require('sc-auth').AuthEngine;`
-    const others: Array<[Scope, string]> = [];
+    const others: ASTPath<any>[] = [];
     this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
       const left = p.node.left;
       if (p.node.operator !== '=' || left.type !== 'Identifier') return;
+      const moduleSource = this.moduleSourceOf(p, p.node.right);
+      const isClass = !moduleSource && this.isClassExpr(p, p.node.right);
+      if (!moduleSource && !isClass) { others.push(p); return; }
       const scope = p.scope && p.scope.lookup(left.name);
       if (!scope) return;
-      const moduleSource = this.moduleSourceOf(p, p.node.right);
       if (moduleSource) {
         this.modules.add(scope, left.name, moduleSource);
         if (moduleSource === BRIDGE_MODULE) this.classes.add(scope, left.name);
-      } else if (this.isClassExpr(p, p.node.right)) this.classes.add(scope, left.name);
-      else others.push([scope, left.name]);
+      } else this.classes.add(scope, left.name);
     });
     // `try { AuthEngine = require('sc-auth').AuthEngine } catch { AuthEngine = require('./auth').AuthEngine }`:
     // a name that may hold another engine class is not sc-auth's.
-    for (const [scope, name] of others) {
+    for (const p of others) {
+      const name = p.node.left.name;
+      if (this.classes.lookup(p, name) === undefined && this.modules.lookup(p, name) === undefined) continue;
+      const scope = p.scope && p.scope.lookup(name);
       this.classes.remove(scope, name);
       this.modules.remove(scope, name);
     }
@@ -286,14 +293,16 @@ export class Analysis {
     const init = unwrap(p.node.init);
     const id = p.node.id;
     if (!init) return;
-    const scope = p.scope.lookup(id.type === 'Identifier' ? id.name : '') || p.scope;
     const moduleSource = this.moduleSourceOf(p, init);
     if (id.type === 'Identifier') {
+      // The scope only when there is something to bind: looking it up costs ast-types a scope scan.
+      const scopeOf = () => p.scope.lookup(id.name) || p.scope;
       if (moduleSource) {
+        const scope = scopeOf();
         this.modules.add(scope, id.name, moduleSource);
         if (moduleSource === BRIDGE_MODULE) this.classes.add(scope, id.name);
       } else if (this.isClassExpr(p, init)) {
-        this.classes.add(scope, id.name);
+        this.classes.add(scopeOf(), id.name);
       }
     } else if (id.type === 'ObjectPattern' && moduleSource) {
       for (const prop of id.properties) {
@@ -345,10 +354,10 @@ export class Analysis {
         const id = p.node.id;
         const init = unwrap(p.node.init);
         if (id.type !== 'Identifier' || !init) return;
-        const scope = p.scope.lookup(id.name) || p.scope;
-        if (init.type === 'ThisExpression') { this.thisAliases.add(scope, id.name); return; }
+        const scopeOf = () => p.scope.lookup(id.name) || p.scope;
+        if (init.type === 'ThisExpression') { this.thisAliases.add(scopeOf(), id.name); return; }
         const kind = this.engineKind(p, init);
-        if (kind) this.engines.add(scope, id.name, kind);
+        if (kind) this.engines.add(scopeOf(), id.name, kind);
       });
       this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
         const left = p.node.left;
