@@ -8,7 +8,7 @@ export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-aut
 export const CLASS_CALLED_MESSAGE = 'AuthEngine is called as a function (ES5 subclassing); sc-auth-bridge\'s AuthEngine is a class and needs `new`, and ag-auth\'s inherited methods return Promises: rewrite the subclass as `class X extends AuthEngine` returning Promises';
 import { syncMode } from './sync-mode';
 import { onScAuth6 } from './project';
-import { bridgedAt, findCallbackEngines, findEngineDefs, unknownServerEngine } from './engines';
+import { bridgedAt, engineForOldServer, findCallbackEngines, findEngineDefs, unknownServerEngine } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
 function engineCalls(ctx: Context): EngineCall[] {
@@ -64,8 +64,17 @@ export function checkStep(ctx: Context): void {
   const { j, root } = ctx;
   // Imports
   const importSite = (p: ASTPath<any>, lit: any) => {
-    if (stringValue(lit) !== BRIDGE_MODULE) report(ctx, p, 'sc-auth-import', "imports 'sc-auth': use ag-auth's default export (the class itself)", lit);
+    if (stringValue(lit) !== BRIDGE_MODULE) report(ctx, p, 'sc-auth-import', importAdvice(), lit);
     else report(ctx, p, 'bridge-import', "imports the compat engine 'sc-auth-bridge'", lit);
+  };
+  // Where migrate would pick the bridge (an engine handed to a server 14), say so rather than ag-auth.
+  let advice: string | undefined;
+  const importAdvice = (): string => {
+    if (advice) return advice;
+    const old = engineForOldServer(ctx);
+    advice = old ? `imports 'sc-auth': ${old.why}, so use sc-auth-bridge until the upgrade, then ag-auth's default export`
+      : "imports 'sc-auth': use ag-auth's default export (the class itself)";
+    return advice;
   };
   ctx.nodes.of('ImportDeclaration').forEach((p: ASTPath<any>) => { if (isLegacySource(p.node.source)) importSite(p, p.node.source); });
   ctx.nodes.of('ExportNamedDeclaration').forEach((p: ASTPath<any>) => { if (p.node.source && isLegacySource(p.node.source)) importSite(p, p.node.source); });
