@@ -214,6 +214,8 @@ function buildHandlers(ctx: Context, call: EngineCall, cbArg: any): Handlers | s
   let cb = unwrap(cbArg);
   if (cb.type === 'Identifier') return namedCallback(ctx, cb.name, valueName, call);
 
+  const bound = boundMethodCallback(ctx, cb, valueName, call);
+  if (bound) return bound;
   if (!isFunctionValue(cb)) return 'the callback is not an inline function or a plain name (it is computed), so it cannot be split safely';
   let boundToThis = false;
   if (cb.type === 'CallExpression') { // function () {}.bind(x)
@@ -285,6 +287,49 @@ function payloadParam(ctx: Context, call: EngineCall, param: any): any {
   const typed: any = ctx.j.identifier(param.name);
   typed.typeAnnotation = ctx.j.tsTypeAnnotation(ctx.j.tsAnyKeyword());
   return typed;
+}
+
+/**
+ * `this.onVerified.bind(this, socket)` / `finish.bind(null, res)`: a method or function bound with
+ * leading arguments, common in SocketCluster-era servers. It becomes
+ * `.then((t) => this.onVerified(socket, null, t), (err) => this.onVerified(socket, err))`. The bound
+ * arguments are read when the Promise settles instead of at the call; the order check that follows
+ * makes sure nothing runs in between, and only plain names, `this` and literals are accepted.
+ */
+function boundMethodCallback(ctx: Context, cb: any, valueName: string, call: EngineCall): Handlers | undefined {
+  const { j } = ctx;
+  if (cb.type !== 'CallExpression' || propName(cb.callee) !== 'bind' || cb.arguments.length < 1) return undefined;
+  const target = unwrap(cb.callee.object);
+  const thisArg = unwrap(cb.arguments[0]);
+  const rest = cb.arguments.slice(1);
+  const plain = (n: any) => {
+    n = unwrap(n);
+    return n.type === 'Identifier' || n.type === 'ThisExpression' || (/Literal$/.test(n.type) && n.type !== 'TemplateLiteral');
+  };
+  if (!rest.every(plain)) return undefined;
+  let callee: any;
+  if (target.type === 'MemberExpression' && !target.computed && unwrap(target.object).type === 'ThisExpression' && thisArg.type === 'ThisExpression') {
+    callee = target; // this.method.bind(this, ...): arrows keep `this`
+  } else if (target.type === 'Identifier' && (thisArg.type === 'NullLiteral' || (thisArg.type === 'Literal' && thisArg.value === null) ||
+    (thisArg.type === 'Identifier' && thisArg.name === 'undefined'))) {
+    callee = target; // fn.bind(null, ...): a plain call
+  } else {
+    return undefined;
+  }
+  const taken = new Set(rest.map((n: any) => unwrap(n)).filter((n: any) => n.type === 'Identifier').map((n: any) => n.name));
+  if (callee.type === 'Identifier') taken.add(callee.name);
+  const free = (base: string) => { let name = base; for (let i = 2; taken.has(name); i++) name = `${base}${i}`; return name; };
+  const valueId = free(valueName);
+  const v = j.identifier(valueId);
+  const e = j.identifier(free('err'));
+  return {
+    method: 'then',
+    args: [
+      j.arrowFunctionExpression([payloadParam(ctx, call, j.identifier(valueId))], j.callExpression(callee, [...rest, j.literal(null), v])),
+      j.arrowFunctionExpression([e], j.callExpression(callee, [...rest, e])),
+    ],
+    chain: [],
+  };
 }
 
 function namedCallback(ctx: Context, name: string, valueName: string, call?: EngineCall): Handlers | string {
