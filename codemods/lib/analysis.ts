@@ -125,6 +125,10 @@ export class Analysis {
   readonly thisMembers = new Set<string>();
   /** Property names x also assigned something that may be another engine (`this.x = authEngine`). */
   readonly sharedSlots = new Set<string>();
+  /** Local classes / constructor functions -> their members that hold an engine (`this.auth = new AuthEngine()`). */
+  readonly ownerMembers = new Map<string, Set<string>>();
+  /** Bindings holding an instance of such a local class (`var s = new Srv()`); tag = the class name. */
+  readonly instances = new Bindings();
   /** The file mentions sc-auth (or the bridge) in an import, require, mock or re-export. */
   importsLegacy = false;
   /** Bindings holding a project module that exports engines (`const lib = require('./lib')`); tag = its path. */
@@ -358,6 +362,9 @@ export class Analysis {
         if (init.type === 'ThisExpression') { this.thisAliases.add(scopeOf(), id.name); return; }
         const kind = this.engineKind(p, init);
         if (kind) this.engines.add(scopeOf(), id.name, kind);
+        else if (init.type === 'NewExpression' && init.callee.type === 'Identifier' && this.ownerMembers.has(init.callee.name)) {
+          this.instances.add(scopeOf(), id.name, init.callee.name);
+        }
       });
       this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
         const left = p.node.left;
@@ -369,7 +376,11 @@ export class Analysis {
         } else if (left.type === 'MemberExpression' && this.isThisLike(p, left.object)) {
           const name = propName(left);
           const kind = name ? this.engineKind(p, right) : undefined;
-          if (name && kind) this.thisMembers.add(name);
+          if (name && kind) {
+            this.thisMembers.add(name);
+            const owner = ownerClassName(p);
+            if (owner) this.addOwnerMember(owner, name);
+          }
           // `this.auth = opts.authEngine || new AuthEngine()`, `this.auth = authEngine` (setAuthEngine):
           // a slot that can hold the user's own engine too.
           if (name && (!kind || right.type === 'LogicalExpression' || right.type === 'ConditionalExpression')) this.sharedSlots.add(name);
@@ -377,7 +388,11 @@ export class Analysis {
       });
       this.nodes.of('ClassProperty', 'PropertyDefinition').forEach((p: ASTPath<any>) => {
         const name = p.node.key && p.node.key.name;
-        if (name && p.node.value && this.engineKind(p, unwrap(p.node.value))) this.thisMembers.add(name);
+        if (name && p.node.value && this.engineKind(p, unwrap(p.node.value))) {
+          this.thisMembers.add(name);
+          const owner = ownerClassName(p);
+          if (owner) this.addOwnerMember(owner, name);
+        }
       });
       // TS parameter properties (dependency injection): `constructor(private auth: AuthEngine)`,
       // `constructor(private engine = new AuthEngine())`.
@@ -390,6 +405,12 @@ export class Analysis {
         if (typed || created) this.thisMembers.add(id.name);
       });
     }
+  }
+
+  private addOwnerMember(owner: string, member: string): void {
+    let set = this.ownerMembers.get(owner);
+    if (!set) this.ownerMembers.set(owner, (set = new Set()));
+    set.add(member);
   }
 
   /** `this.auth` where `auth` can hold an engine other than sc-auth's (set from options or a setter). */
@@ -437,6 +458,12 @@ export class Analysis {
       const name = propName(node);
       if (!name) return undefined;
       if (this.isThisLike(path, node.object) && this.thisMembers.has(name)) return 'instance';
+      // `var s = new Srv(); s.auth.signToken(...)`, where Srv sets `this.auth = new AuthEngine()`.
+      const object = unwrap(node.object);
+      if (object.type === 'Identifier') {
+        const owner = this.instances.lookup(path, object.name);
+        if (owner && this.ownerMembers.get(owner)?.has(name) && !this.sharedSlots.has(name)) return 'instance';
+      }
       if (name === 'auth' && this.isServerExpr(node.object)) return 'server';
       // ES5 subclass engines call the legacy methods through the class prototype.
       if (name === 'prototype' && this.isClassExpr(path, node.object)) return 'instance';
@@ -466,6 +493,36 @@ export class Analysis {
     const name = propName(node);
     return !!name && SERVER_NAMES.has(name);
   }
+}
+
+/**
+ * The local class or constructor function whose `this` a node sees: a class body, a function
+ * declaration (`function Srv() { this.auth = ... }`), `Srv.prototype.init = function () {...}`,
+ * `var Srv = function () {...}`. Arrows see through to their enclosing function.
+ */
+export function ownerClassName(path: ASTPath<any>): string | undefined {
+  for (let p: any = path.parent; p; p = p.parent) {
+    const n = p.node;
+    if (n.type === 'ArrowFunctionExpression') continue;
+    if (n.type === 'ClassBody') {
+      const cls = p.parent && p.parent.node;
+      if (cls && cls.id) return cls.id.name;
+      const holder = p.parent && p.parent.parent && p.parent.parent.node;
+      return holder && holder.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
+    }
+    if (!isFunctionNode(n)) continue;
+    if (n.type === 'FunctionDeclaration' && n.id) return n.id.name;
+    const parent = p.parent && p.parent.node;
+    if (parent && parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier' && parent.init === n) return parent.id.name;
+    if (parent && parent.type === 'AssignmentExpression' && parent.right === n) {
+      const proto = unwrap(parent.left).object;
+      if (proto && propName(proto) === 'prototype' && unwrap(proto.object).type === 'Identifier') return unwrap(proto.object).name;
+    }
+    // Class methods reach the ClassBody on the next step up.
+    if (n.type === 'ClassMethod' || n.type === 'ClassPrivateMethod') continue;
+    return undefined;
+  }
+  return undefined;
 }
 
 /** `AuthEngine.call(this)` / `.apply(...)`: the legacy class called as a function (ES5 subclassing). */
