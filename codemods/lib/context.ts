@@ -32,6 +32,8 @@ export interface Context {
   /** Project pass: see PipelineOptions.legacyEngineModules / bridgedExports. */
   legacyEngineModules?: Record<string, string[]>;
   bridgedExports?: Record<string, string>;
+  /** Lines to add at the top of the printed file, after a shebang and the directive prologue. */
+  prelude?: string[];
 }
 
 export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,

@@ -122,7 +122,18 @@ function importWrapper(ctx: Context): void {
     /\.m[jt]s$/.test(ctx.file);
   const q = /"/.test(quoteSample(ctx)) ? '"' : "'";
   const kw = /\b(const|let)\s/.test(ctx.source) || parserFor(ctx.file) !== 'babel' ? 'const' : 'var';
-  const semi = usesSemicolons(ctx) ? ';' : '';
+  // A no-semicolon file still needs one where the next line would continue this statement (ASI).
+  const afterIndex = (() => {
+    let last = -1;
+    body.forEach((st, i) => {
+      const isImport = st.type === 'ImportDeclaration' || (st.type === 'VariableDeclaration' && st.declarations.some((d: any) => containsRequire(d.init)));
+      if (isImport && typeof st.start === 'number' && !/sc-auth/.test(ctx.source.slice(st.start, st.end))) last = i;
+    });
+    return last + 1;
+  })();
+  const following = body[afterIndex];
+  const continues = !!following && typeof following.start === 'number' && /[([`+\-/]/.test(ctx.source[following.start] ?? '');
+  const semi = usesSemicolons(ctx) || continues ? ';' : '';
   const text = esm ? `import { ${WRAPPER} } from ${q}${BRIDGE_MODULE}${q}${semi}` : `${kw} { ${WRAPPER} } = require(${q}${BRIDGE_MODULE}${q})${semi}`;
   // Written as text at the end of the file's last other import, inside that statement: a new
   // statement in the program body makes recast reprint the program (`'use strict';;`).
@@ -133,7 +144,9 @@ function importWrapper(ctx: Context): void {
   }
   const eol = /\r\n/.test(ctx.source) ? '\r\n' : '\n';
   if (!anchor) {
-    body.unshift(ctx.j.expressionStatement(ctx.j.identifier(placeholder(ctx, text.replace(/;$/, ''), true))));
+    // No other import to write next to: the line goes after the shebang and directives, as text
+    // added to the printed file (a new first statement would make recast reprint the program).
+    (ctx.prelude ??= []).push(text);
     return;
   }
   const endsWithSemicolon = ctx.source.slice(anchor.start, anchor.end).trimEnd().endsWith(';');

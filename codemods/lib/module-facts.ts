@@ -10,7 +10,7 @@ import { isInstanceLike, isStringLit, propName, unwrap } from './analysis';
 import { classifyCall } from './calls';
 import { AG_MODULE } from './types';
 import type { ModuleFacts } from './types';
-import { callbackEngineExports } from './engines';
+import { callbackEngineExports, engineArguments, serverMajorOf } from './engines';
 import { engineHandoffs } from './handoffs';
 import { promiseCodeIfPinned } from './promise-code';
 
@@ -120,9 +120,31 @@ export function foreignNeeds(ctx: Context): ModuleFacts['foreignNeeds'] {
       kind = call.kind;
       method = call.method;
     }
-    if (kind !== 'server' && kind !== 'imported') return;
+    // Engines of other files: the server's, an imported one, and, in a file that does not import
+    // sc-auth itself, any receiver at all (an engine reached in a way the analysis does not follow:
+    // kept on the bridge, its callback still runs).
+    let receiver: ModuleFacts['foreignNeeds'][number]['receiver'];
+    if (kind === 'server' || kind === 'imported') receiver = kind;
+    else if (!ctx.analysis.importsLegacy && (kind || !ambiguousOnly(ctx, p))) receiver = 'unknown';
+    else return;
     const start = p.node.loc && p.node.loc.start;
-    out.push({ line: start ? start.line : 0, column: start ? start.column + 1 : 0, method, receiver: kind });
+    out.push({ line: start ? start.line : 0, column: start ? start.column + 1 : 0, method, receiver });
   });
+  // An engine from another module handed to a server that may be socketcluster-server 14: ag-auth
+  // there fails the first handshake; the bridge serves 14 and 15+.
+  const major = serverMajorOf(ctx);
+  if (major === undefined || major < 15) {
+    for (const arg of engineArguments(ctx)) {
+      if (ctx.analysis.engineKind(arg, arg.node) !== 'imported') continue;
+      const start = arg.node.loc && arg.node.loc.start;
+      out.push({ line: start ? start.line : 0, column: start ? start.column + 1 : 0, method: 'hand-off', receiver: 'imported' });
+    }
+  }
   return out;
+}
+
+/** A call whose last argument may or may not be a callback (`verifyToken(token, cb)`): not counted. */
+function ambiguousOnly(ctx: Context, p: ASTPath<any>): boolean {
+  const call = classifyCall(ctx, p);
+  return !call || call.callbackIndex < 0;
 }

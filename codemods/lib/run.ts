@@ -61,6 +61,7 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
     const style = detectStyle(source);
     output = print(root, style);
     if (style.useTabs) output = retabNewLines(output, source);
+    if (ctx.prelude && ctx.prelude.length) output = insertPrelude(output, ctx.prelude, style.lineTerminator);
     output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
     if (output.includes(NO_SEMI_MARK)) output = dropMarkedSemicolons(output);
     if (swapSeparators) output = output.replace(/\uE028/g, '\u2028').replace(/\uE029/g, '\u2029');
@@ -80,6 +81,13 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
     output, changed: ctx.changed, findings: ctx.findings, needsBridge: ctx.needsBridge,
     importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge, facts,
   };
+}
+
+/** Lines after the shebang, leading comments and directives ('use strict'), before the first statement. */
+function insertPrelude(output: string, lines: string[], eol: string): string {
+  const head = /^(?:\uFEFF)?(?:#![^\n]*\n)?(?:[ \t]*(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)?[ \t]*\r?\n)*(?:[ \t]*(['"])use strict\1;?[^\n]*\n)?/.exec(output);
+  const at = head ? head[0].length : 0;
+  return output.slice(0, at) + lines.join(eol) + eol + output.slice(at);
 }
 
 /** A jscodeshift Transform for one step: findings go to options.findings or api.report. */

@@ -56,7 +56,7 @@ export interface ModuleFacts {
    * Calls left needing the compat engine on an engine this file did not create (a server's
    * `.auth`, an imported engine): a callback call kept as it is, or a *Sync call.
    */
-  foreignNeeds: Array<{ line: number; column: number; method: string; receiver: 'server' | 'imported' }>;
+  foreignNeeds: Array<{ line: number; column: number; method: string; receiver: 'server' | 'imported' | 'unknown' }>;
   /** Export names holding a hand-written callback engine ('module.exports', 'default' or a name). */
   callbackEngineExports: string[];
   /** Engines handed to the server that come from a relative module (`authEngine: require('./x')`). */

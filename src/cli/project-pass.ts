@@ -215,10 +215,13 @@ function bridgeKeepers(results: readonly FileResult[], importsOf: (file: string)
   const packageOf = (file: string) => nearestPackage(file, packageDirs) ?? '';
   const groups: Array<[string[], string]> = [];
   const reasonFor = (r: FileResult, need: ModuleFacts['foreignNeeds'][number]) => {
+    const where = `${displayPath(r.file, input.cwd)}:${need.line}`;
+    if (need.method === 'hand-off') return `${where} hands this engine to a socketcluster-server that may be 14 (sc-auth-bridge serves 14 and 15+, ag-auth only 15+)`;
     const how = need.method.endsWith('Sync') ? `${need.method}()` : `${need.method}() with a callback`;
-    const whose = need.receiver === 'server' ? "on the server's engine" : 'on the engine it imports from here';
+    const whose = need.receiver === 'server' ? "on the server's engine"
+      : need.receiver === 'imported' ? 'on the engine it imports from here' : 'on an engine this codemod cannot trace to its module';
     const why = need.method.endsWith('Sync') ? 'sc-auth-bridge has it, ag-auth does not' : 'works on sc-auth-bridge, never called back by ag-auth';
-    return `${displayPath(r.file, input.cwd)}:${need.line} still calls ${how} ${whose} (${why})`;
+    return `${where} still calls ${how} ${whose} (${why})`;
   };
   const packagesDone = new Set<string>();
   for (const r of results) {
@@ -228,10 +231,12 @@ function bridgeKeepers(results: readonly FileResult[], importsOf: (file: string)
         const exporters = importsOf(r.file).filter((t) => t in engineModules);
         if (exporters.length > 0) groups.push([exporters, reasonFor(r, need)]);
       }
-      const pkg = packageOf(r.file);
+      // The server's engine, or one the analysis cannot trace, may come from any package of the run
+      // (a monorepo's shared auth package, a workspace imported by name): all of them keep the bridge.
+      const pkg = need.receiver === 'imported' ? packageOf(r.file) : '*';
       if (packagesDone.has(pkg)) continue;
       packagesDone.add(pkg);
-      groups.push([results.filter((o) => packageOf(o.file) === pkg).map((o) => o.file), reasonFor(r, need)]);
+      groups.push([results.filter((o) => pkg === '*' || packageOf(o.file) === pkg).map((o) => o.file), reasonFor(r, need)]);
     }
   }
   return groups;
