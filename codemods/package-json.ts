@@ -97,7 +97,8 @@ function bundledAfter(list: unknown[], standIns: Map<string, string[]>): unknown
 }
 
 export function migratePackageJson(text: string, filePath: string,
-  opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string }): { output: string; changed: boolean; findings: Finding[] } {
+  opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string;
+    /** A file of the package outside this run still requires sc-auth (partial run): keep it, add what is needed. */ keepLegacy?: string }): { output: string; changed: boolean; findings: Finding[] } {
   const pkg = parse(text, filePath);
   const before = parse(text, filePath);
   // Read before the edits below, which may add the bridge: only an entry we wrote needs the notice.
@@ -110,7 +111,7 @@ export function migratePackageJson(text: string, filePath: string,
   for (const section of SECTIONS) {
     const deps = pkg[section];
     if (!isMap(deps)) continue;
-    if (LEGACY_MODULE in deps) {
+    if (LEGACY_MODULE in deps && !opts.keepLegacy) {
       // A package whose files only need the compat engine gets it in sc-auth's place, not an unused ag-auth.
       const to = opts.needsBridge && !opts.needsAgAuth ? BRIDGE_MODULE : AG_MODULE;
       if (to === BRIDGE_MODULE && section === 'peerDependencies') {
@@ -165,6 +166,11 @@ export function migratePackageJson(text: string, filePath: string,
     if (text.startsWith('\uFEFF')) output = '\uFEFF' + output;
   }
   const findings: Finding[] = [];
+  if (opts.keepLegacy && SECTIONS.some((sec) => isMap(pkg[sec]) && LEGACY_MODULE in pkg[sec])) {
+    const section = SECTIONS.find((sec) => isMap(pkg[sec]) && LEGACY_MODULE in pkg[sec])!;
+    findings.push({ file: filePath, ...locate(output, section, LEGACY_MODULE), rule: 'manual-review', severity: 'error',
+      message: `'sc-auth' is kept: ${opts.keepLegacy} of this package was not in this run and still requires it; migrate the whole package to drop it` });
+  }
   const pinned = pinnedServer(pkg);
   // Only Promise code needs 15+: a package whose files all moved to the bridge runs on 14 as it is.
   if (opts.promiseCode && pinned) {

@@ -8,7 +8,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
-import { report, usesSemicolons } from './context';
+import { followSemicolonStyle, report, usesSemicolons } from './context';
 import { propName, stringValue, unwrap } from './analysis';
 import { engineArguments } from './engines';
 import { resolveLocal, sameExport } from './resolve';
@@ -150,6 +150,8 @@ function importWrapper(ctx: Context): void {
     return;
   }
   const endsWithSemicolon = ctx.source.slice(anchor.start, anchor.end).trimEnd().endsWith(';');
+  // recast reprints the anchor with a `;`: a statement without one keeps it that way.
+  if (!endsWithSemicolon) followSemicolonStyle(ctx, anchor);
   const next = endsWithSemicolon ? text.replace(/;$/, '') : text;
   if (anchor.type === 'ImportDeclaration') {
     const lit = anchor.source;

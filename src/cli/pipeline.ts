@@ -15,7 +15,7 @@ export interface PipelineModule {
   checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
   analyzeSource(source: string, filePath: string, options?: PipelineOptions & { unfiltered?: boolean }): { findings: Finding[]; facts: ModuleFacts };
   migrateSource(source: string, filePath: string, options?: PipelineOptions & { facts?: boolean }): PipelineResult;
-  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean }):
+  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean; keepLegacy?: string }):
     { output: string; changed: boolean; findings: Finding[] };
   checkPackageJson(text: string, filePath: string, opts?: { files?: ReadonlyArray<{ file: string; source: string }> }): Finding[];
   TRANSFORMS: ReadonlyArray<{ name: string; description: string }>;

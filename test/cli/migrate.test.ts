@@ -83,8 +83,13 @@ describe('migrate', () => {
     expect(snapshot(dir)).toEqual(before);
 
     // --print without --dry prints and writes.
+    // A named file's package.json is updated too (additively: other files of it still need sc-auth).
     const printed = run(['migrate', '--print', 'src/verify.js'], dir);
-    expect(printed.stdout.slice('==> src/verify.js <==\n'.length)).toBe(read(dir, 'src/verify.js'));
+    const [verifyPart, pkgPart] = printed.stdout.split('==> package.json <==\n');
+    expect(verifyPart.slice('==> src/verify.js <==\n'.length)).toBe(read(dir, 'src/verify.js'));
+    expect(pkgPart.startsWith(read(dir, 'package.json'))).toBe(true);
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toMatchObject({ 'sc-auth': '^5.0.2', 'ag-auth': '^2.1.1' });
+    expect(pkgPart).toMatch(/manual-review  'sc-auth' is kept: src\/sign\.js of this package was not in this run/);
   });
 
   it('--target bridge only swaps imports to sc-auth-bridge and leaves the calls', () => {

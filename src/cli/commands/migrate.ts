@@ -10,10 +10,11 @@ import { fingerprintOf, lineAt } from '../fingerprint';
 import { gitDirtyFiles } from '../git';
 import { aggregateNeeds } from '../packages';
 import { pipeline } from '../pipeline';
-import { toFailure, type ReportedFinding } from '../process-file';
+import { processSource, toFailure, type ReportedFinding } from '../process-file';
 import type { Failure, RunReport } from '../report';
 import { scan } from '../scan';
 import { projectPass } from '../project-pass';
+import { importersOutsideRun, legacyFileOutsideRun, packageJsonsOfMigratedFiles } from '../partial-run';
 import { writeFileAtomic } from '../write';
 
 interface PendingWrite { file: string; before: string; after: string }
@@ -71,6 +72,19 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
   const s = await scan(opts, 'migrate', cwd);
   projectPass({ results: s.results, sources: s.sources, originals: s.originals, packageJsons: s.packageJsons, cwd,
     options: { mode: 'migrate', target: opts.target, engineNames: opts.engineNames } });
+  // A run over part of a package: engine modules whose callers in that package were left out stay
+  // on the bridge (those callers are not converted).
+  if (opts.target !== 'bridge') {
+    const allPackageJsons = [...s.packageJsons, ...packageJsonsOfMigratedFiles(s.results, s.packageJsons)];
+    for (const [exporter, importer] of importersOutsideRun(s.results, allPackageJsons, opts, cwd, new Set(s.sources))) {
+      const i = s.results.findIndex((r) => r.file === exporter);
+      if (i < 0 || !s.results[i].needsAgAuth) continue;
+      s.results[i] = processSource(exporter, s.originals.get(exporter)!, {
+        mode: 'migrate', target: opts.target, engineNames: opts.engineNames,
+        keepBridge: `${displayPath(importer, cwd)}, which uses this engine, is not in this run (migrate the whole package to convert it)`,
+      });
+    }
+  }
   const failures: Failure[] = [...s.readFailures];
   const findings: ReportedFinding[] = [];
   const pending: PendingWrite[] = [];
@@ -82,9 +96,12 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
   }
   const unchanged = s.results.filter((r) => r.status === 'unchanged').length;
 
-  if (s.packageJsons.length > 0) {
+  // Explicit file paths: the package.json of a migrated file is updated even though it was not named.
+  const packageJsons = [...s.packageJsons, ...packageJsonsOfMigratedFiles(s.results, s.packageJsons)];
+  const scanned = new Set(s.sources);
+  if (packageJsons.length > 0) {
     const p = pipeline();
-    for (const [file, needs] of aggregateNeeds(s.packageJsons, s.results)) {
+    for (const [file, needs] of aggregateNeeds(packageJsons, s.results)) {
       if (needs.failedFiles.length > 0) {
         // Dropping sc-auth from the dependencies would break the files we could not migrate.
         failures.push({
@@ -95,7 +112,11 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
       }
       try {
         const text = fs.readFileSync(file, 'utf8');
-        const r = p.migratePackageJson(text, file, { needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode });
+        const outside = legacyFileOutsideRun(file, opts, cwd, scanned);
+        const r = p.migratePackageJson(text, file, {
+          needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode,
+          keepLegacy: outside ? displayPath(outside, cwd) : undefined,
+        });
         const after = r.changed ? r.output : text;
         findings.push(...r.findings.map((f) => ({ ...f, file, fingerprint: fingerprintOf(lineAt(after, f.line)) })));
         if (r.changed && r.output !== text) {
@@ -129,7 +150,7 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
     }
   }
 
-  const pkgSet = new Set(s.packageJsons);
+  const pkgSet = new Set(packageJsons);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     summary: {

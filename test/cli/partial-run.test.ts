@@ -1,0 +1,99 @@
+// Runs over part of a project (explicit files, --ignore) and the edges of the project pass: what the
+// run leaves out must keep working, and what it writes must load.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, read, ROOT, run, tempDir, writeTree } from './helpers';
+
+const MODULES = path.join(ROOT, 'node_modules');
+
+function project(files: Record<string, string>): string {
+  const dir = tempDir('sc-auth-bridge-partial-');
+  writeTree(dir, files);
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(path.join(MODULES, 'sc-auth'), path.join(dir, 'node_modules', 'sc-auth'), 'dir');
+  fs.symlinkSync(path.join(MODULES, 'ag-auth'), path.join(dir, 'node_modules', 'ag-auth'), 'dir');
+  fs.symlinkSync(path.join(MODULES, 'jsonwebtoken'), path.join(dir, 'node_modules', 'jsonwebtoken'), 'dir');
+  fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'sc-auth-bridge'), 'dir');
+  return dir;
+}
+
+function node(dir: string, file: string): string {
+  const r = spawnSync(process.execPath, ['--no-deprecation', file], { cwd: dir, encoding: 'utf8', timeout: 15_000 });
+  if (r.error) throw r.error;
+  return r.stdout + r.stderr;
+}
+
+const ENGINE_AND_LOGIN = {
+  'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
+  'engine.js': "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n",
+  'login.js': "const engine = require('./engine');\nengine.signToken({ u: 1 }, 'k', {}, function (err, t) { console.log('login', err, typeof t); });\n",
+};
+
+afterAll(cleanup);
+
+describe('a run over part of a package', () => {
+  it('migrate engine.js alone: the engine stays on the bridge for login.js, which the run left out, and package.json follows', () => {
+    const dir = project(ENGINE_AND_LOGIN);
+    const before = node(dir, 'login.js');
+    const r = run(['migrate', '--json', 'engine.js'], dir);
+    const doc = JSON.parse(r.stdout);
+    expect(read(dir, 'engine.js')).toContain("require('sc-auth-bridge')");
+    expect(read(dir, 'login.js')).toBe(ENGINE_AND_LOGIN['login.js']);
+    expect(doc.findings).toContainEqual(expect.objectContaining({ file: 'engine.js', rule: 'bridge-import', message: expect.stringContaining('login.js, which uses this engine, is not in this run') }));
+    // The package.json of a named file is updated although the run did not name it.
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toHaveProperty('sc-auth-bridge');
+    expect(node(dir, 'login.js')).toBe(before);
+  });
+
+  it('--ignore a file that still requires sc-auth: package.json keeps sc-auth, adds what the migrated files import, and says why', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
+      'a.js': "const { AuthEngine } = require('sc-auth');\nconst e = new AuthEngine();\ne.signToken({ a: 1 }, 'k', {}, (err, t) => console.log('a', err, typeof t));\n",
+      'legacy/b.js': "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n",
+    });
+    const r = run(['migrate', '--json', '--ignore', 'legacy/**', '.'], dir);
+    const doc = JSON.parse(r.stdout);
+    const deps = JSON.parse(read(dir, 'package.json')).dependencies;
+    expect(deps).toHaveProperty('sc-auth');
+    expect(deps).toHaveProperty('ag-auth');
+    expect(doc.findings).toContainEqual(expect.objectContaining({ file: 'package.json', rule: 'manual-review', message: expect.stringContaining('legacy/b.js of this package was not in this run') }));
+    expect(node(dir, 'a.js')).toBe('a null string\n');
+  });
+
+  it('the whole package: no guard, both files converted, sc-auth dropped', () => {
+    const dir = project(ENGINE_AND_LOGIN);
+    run(['migrate', '.'], dir);
+    expect(read(dir, 'engine.js')).toContain("require('ag-auth')");
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toEqual({ 'ag-auth': '^2.1.1' });
+    expect(node(dir, 'login.js')).toBe('login null string\n');
+  });
+});
+
+describe('the fromLegacyEngine() import the project pass writes', () => {
+  const ENGINE = "'use strict'\nconst jwt = require('jsonwebtoken')\nmodule.exports = {\n  signToken (t, k, o, cb) { jwt.sign(t, k, cb) },\n  verifyToken (t, k, o, cb) { jwt.verify(t, k, cb) }\n}\n";
+
+  it('after a shebang and "use strict" in a file with no other import', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "socketcluster-server": "^14.7.2" } }\n',
+      'auth-engine.js': ENGINE,
+      'server.js': "#!/usr/bin/env node\n'use strict';\nconst server = { setAuthEngine (e) { this.auth = e; } };\nserver.setAuthEngine(require('./auth-engine'));\nserver.auth.signToken({ u: 1 }, 'k', {}).then((t) => console.log('signed', typeof t));\n",
+    });
+    run(['migrate', '.'], dir);
+    const text = read(dir, 'server.js');
+    expect(text.split('\n').slice(0, 3)).toEqual(["#!/usr/bin/env node", "'use strict';", "const { fromLegacyEngine } = require('sc-auth-bridge');"]);
+    expect(node(dir, 'server.js')).toBe('signed string\n');
+  });
+
+  it('in a no-semicolon file, after its last require, ahead of a guarded IIFE', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "socketcluster-server": "^14.7.2" } }\n',
+      'auth-engine.js': ENGINE,
+      'server.js': "const path = require('path')\n;(function () {\n  const server = { setAuthEngine (e) { this.auth = e } }\n  server.setAuthEngine(require('./auth-engine'))\n  server.auth.verifyToken(require('jsonwebtoken').sign({ u: 2 }, 'k'), 'k', {}).then((t) => console.log('verified', t.u, typeof path))\n})()\n",
+    });
+    run(['migrate', '.'], dir);
+    expect(read(dir, 'server.js')).toMatch(/^const path = require\('path'\);?\nconst \{ fromLegacyEngine \} = require\('sc-auth-bridge'\)\n;\(function/);
+    expect(node(dir, 'server.js')).toBe('verified 2 object\n');
+  });
+});
