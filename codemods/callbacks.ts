@@ -102,6 +102,22 @@ function asyncOutOfReach(ctx: Context, call: EngineCall): boolean {
   return !!asyncProperty(lit.node) && !lit.single;
 }
 
+/** The options argument is a parameter of the engine method this call sits in. */
+function optionsFromEngineMethod(call: EngineCall): boolean {
+  const arg = call.optionsIndex >= 0 ? unwrap(call.path.node.arguments[call.optionsIndex]) : null;
+  if (!arg || arg.type !== 'Identifier') return false;
+  let fnPath: any = call.path.parent;
+  while (fnPath && !/^(FunctionExpression|FunctionDeclaration|ObjectMethod|ClassMethod)$/.test(fnPath.node.type)) fnPath = fnPath.parent;
+  if (!fnPath) return false;
+  const fn = fnPath.node;
+  if (!fn.params.some((p: any) => p.type === 'Identifier' && p.name === arg.name)) return false;
+  const owner = fnPath.parent && fnPath.parent.node;
+  const name = fn.key ? (fn.key.name ?? fn.key.value)
+    : owner && owner.type === 'AssignmentExpression' ? propName(owner.left)
+      : owner && (owner.type === 'ObjectProperty' || owner.type === 'Property') ? (owner.key.name ?? owner.key.value) : fn.id?.name;
+  return name === 'signToken';
+}
+
 /** The values a variable is declared or assigned with (in its own scope). */
 function initializers(path: ASTPath<any>, name: string): any[] {
   const scope = path.scope && path.scope.lookup(name);
@@ -125,6 +141,10 @@ function convert(ctx: Context, call: EngineCall): void {
   if (position) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${position}`);
 
   if (asyncOutOfReach(ctx, call)) return leaveForReview(ctx, call.path, `${call.method}() options may carry 'async', which ag-auth's signToken rejects, and this codemod cannot remove it`);
+  // An engine wrapping another (`signToken(token, key, options, cb) { this.base.signToken(token, key, options, cb) }`)
+  // passes on what the server gives it: socketcluster-server 14 sets `async`, which ag-auth rejects
+  // and the bridge drops. The call is converted; the file keeps the bridge.
+  if (call.method === 'signToken' && optionsFromEngineMethod(call)) ctx.needsBridge = true;
   const handlers = buildHandlers(ctx, call, cbArg);
   if (typeof handlers === 'string') return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${handlers}`);
 
