@@ -5,7 +5,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, isIgnored, leaveForReview } from './lib/context';
-import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
+import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread, optionsFromEngineMethod } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
 import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
 import { laterCodeReason, statementOf } from './lib/order';
@@ -100,22 +100,6 @@ function asyncOutOfReach(ctx: Context, call: EngineCall): boolean {
   if (!lit) return initializers(call.path, arg.name).some(mentionsAsync);
   if (hasSpread(lit.node)) return true;
   return !!asyncProperty(lit.node) && !lit.single;
-}
-
-/** The options argument is a parameter of the engine method this call sits in. */
-function optionsFromEngineMethod(call: EngineCall): boolean {
-  const arg = call.optionsIndex >= 0 ? unwrap(call.path.node.arguments[call.optionsIndex]) : null;
-  if (!arg || arg.type !== 'Identifier') return false;
-  let fnPath: any = call.path.parent;
-  while (fnPath && !/^(FunctionExpression|FunctionDeclaration|ObjectMethod|ClassMethod)$/.test(fnPath.node.type)) fnPath = fnPath.parent;
-  if (!fnPath) return false;
-  const fn = fnPath.node;
-  if (!fn.params.some((p: any) => p.type === 'Identifier' && p.name === arg.name)) return false;
-  const owner = fnPath.parent && fnPath.parent.node;
-  const name = fn.key ? (fn.key.name ?? fn.key.value)
-    : owner && owner.type === 'AssignmentExpression' ? propName(owner.left)
-      : owner && (owner.type === 'ObjectProperty' || owner.type === 'Property') ? (owner.key.name ?? owner.key.value) : fn.id?.name;
-  return name === 'signToken';
 }
 
 /** The values a variable is declared or assigned with (in its own scope). */

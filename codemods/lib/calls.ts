@@ -177,3 +177,20 @@ function textWithout(ctx: Context, obj: any, prop: any): string | undefined {
   return text.includes('\n') && ctx.source.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
 }
 
+
+/** The options argument is a parameter of the engine method this call sits in. */
+export function optionsFromEngineMethod(call: EngineCall): boolean {
+  const arg = call.optionsIndex >= 0 ? unwrap(call.path.node.arguments[call.optionsIndex]) : null;
+  if (!arg || arg.type !== 'Identifier') return false;
+  let fnPath: any = call.path.parent;
+  while (fnPath && !/^(FunctionExpression|FunctionDeclaration|ObjectMethod|ClassMethod)$/.test(fnPath.node.type)) fnPath = fnPath.parent;
+  if (!fnPath) return false;
+  const fn = fnPath.node;
+  if (!fn.params.some((p: any) => p.type === 'Identifier' && p.name === arg.name)) return false;
+  const owner = fnPath.parent && fnPath.parent.node;
+  const name = fn.key ? (fn.key.name ?? fn.key.value)
+    : owner && owner.type === 'AssignmentExpression' ? propName(owner.left)
+      : owner && (owner.type === 'ObjectProperty' || owner.type === 'Property') ? (owner.key.name ?? owner.key.value) : fn.id?.name;
+  return name === 'signToken';
+}
+

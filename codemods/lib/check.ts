@@ -1,7 +1,7 @@
 /** Read-only scan for every legacy usage left in a file (the CLI's `check`), and the bridge decision. */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './context';
-import { asyncProperty, classifyCall, type EngineCall, optionsLiteral } from './calls';
+import { asyncProperty, classifyCall, type EngineCall, optionsFromEngineMethod, optionsLiteral } from './calls';
 import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName, stringValue, isInstanceLike } from './analysis';
 
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
@@ -51,6 +51,8 @@ export function leftoversNeedBridge(ctx: Context): boolean {
     if (!call.kind) { if (call.callbackIndex >= 0) return true; continue; }
     if (call.callbackIndex >= 0 || call.ambiguous) return true;
     if (isInstanceLike(call.kind) && syncMode(ctx, call) !== 'promise') return true;
+    // options handed on from the server (an engine wrapping this one): 14 sets `async`, ag-auth rejects it
+    if (call.method === 'signToken' && isInstanceLike(call.kind) && optionsFromEngineMethod(call)) return true;
   }
   let sync = false;
   ctx.nodes.calls().forEach((p: ASTPath<any>) => {
