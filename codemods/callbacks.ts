@@ -5,7 +5,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, isIgnored, leaveForReview } from './lib/context';
-import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread, optionsFromEngineMethod } from './lib/calls';
+import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
 import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
 import { laterCodeReason, statementOf } from './lib/order';
@@ -125,10 +125,6 @@ function convert(ctx: Context, call: EngineCall): void {
   if (position) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${position}`);
 
   if (asyncOutOfReach(ctx, call)) return leaveForReview(ctx, call.path, `${call.method}() options may carry 'async', which ag-auth's signToken rejects, and this codemod cannot remove it`);
-  // An engine wrapping another (`signToken(token, key, options, cb) { this.base.signToken(token, key, options, cb) }`)
-  // passes on what the server gives it: socketcluster-server 14 sets `async`, which ag-auth rejects
-  // and the bridge drops. The call is converted; the file keeps the bridge.
-  if (call.method === 'signToken' && optionsFromEngineMethod(call)) ctx.needsBridge = true;
   const handlers = buildHandlers(ctx, call, cbArg);
   if (typeof handlers === 'string') return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${handlers}`);
 

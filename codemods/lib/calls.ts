@@ -178,7 +178,13 @@ function textWithout(ctx: Context, obj: any, prop: any): string | undefined {
 }
 
 
-/** The options argument is a parameter of the engine method this call sits in. */
+/**
+ * The options argument is a parameter of a callback-style engine method this call sits in
+ * (`signToken(token, key, options, callback) { this.base.signToken(token, key, options, ...) }`): an
+ * engine wrapping another passes on what the server gives it, and socketcluster-server 14 (which
+ * calls such engines) sets `async`, which ag-auth rejects and the bridge drops. A wrapper that the
+ * legacy-engines step turned into a Promise engine is for 15+ and has three parameters: not counted.
+ */
 export function optionsFromEngineMethod(call: EngineCall): boolean {
   const arg = call.optionsIndex >= 0 ? unwrap(call.path.node.arguments[call.optionsIndex]) : null;
   if (!arg || arg.type !== 'Identifier') return false;
@@ -186,7 +192,9 @@ export function optionsFromEngineMethod(call: EngineCall): boolean {
   while (fnPath && !/^(FunctionExpression|FunctionDeclaration|ObjectMethod|ClassMethod)$/.test(fnPath.node.type)) fnPath = fnPath.parent;
   if (!fnPath) return false;
   const fn = fnPath.node;
-  if (!fn.params.some((p: any) => p.type === 'Identifier' && p.name === arg.name)) return false;
+  // (legacy-engines leaves a dropped callback parameter as a marker until printing)
+  const params = fn.params.filter((p: any) => !(p.type === 'Identifier' && p.name.startsWith(DROP_PLACEHOLDER)));
+  if (params.length !== 4 || !params.some((p: any) => p.type === 'Identifier' && p.name === arg.name)) return false;
   const owner = fnPath.parent && fnPath.parent.node;
   const name = fn.key ? (fn.key.name ?? fn.key.value)
     : owner && owner.type === 'AssignmentExpression' ? propName(owner.left)

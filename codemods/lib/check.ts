@@ -102,7 +102,7 @@ export function checkStep(ctx: Context): void {
       continue;
     }
     if (call.callbackIndex >= 0 || call.ambiguous) {
-      report(ctx, call.path, 'callback-call', `${call.method}() passes a callback; ag-auth returns a Promise and never calls it`);
+      report(ctx, call.path, 'callback-call', `${call.method}() passes a callback; ag-auth returns a Promise and never calls it (sc-auth-bridge still does)`);
       continue;
     }
     const mode = isInstanceLike(call.kind) || (call.kind === 'server' && onScAuth6(ctx)) ? syncMode(ctx, call) : 'promise';
