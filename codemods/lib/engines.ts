@@ -93,8 +93,22 @@ function methodsOf(ctx: Context, def: any): EngineMethod[] {
     if (!fnPath) continue;
     if (isFunctionNode(m)) out.push({ path: fnPath, name: key, label: `${key}() of the auth engine` });
     else if (m.value && isFunctionNode(unwrap(m.value))) out.push({ path: fnPath.get('value'), name: key, label: `${key}() of the auth engine` });
+    else if (m.value && unwrap(m.value).type === 'Identifier') {
+      // `{ signToken, verifyToken }` / `{ signToken: sign }`: functions declared elsewhere in the file.
+      const fn = functionNamed(ctx, unwrap(m.value).name);
+      if (fn) out.push({ path: fn, name: key, label: `${key}() of the auth engine` });
+    }
   }
   return out;
+}
+
+/** The path of a function declared in this file under that name (declaration or `const f = function`). */
+function functionNamed(ctx: Context, name: string): ASTPath<any> | null {
+  for (const p of ctx.nodes.of('FunctionDeclaration')) if (p.node.id && p.node.id.name === name) return p;
+  for (const p of ctx.nodes.of('VariableDeclarator')) {
+    if (p.node.id.type === 'Identifier' && p.node.id.name === name && isFunctionNode(unwrap(p.node.init))) return p.get('init');
+  }
+  return null;
 }
 
 function findPath(ctx: Context, node: any): ASTPath<any> | null {
@@ -212,7 +226,20 @@ function exportedDefinitions(ctx: Context): Exported[] {
   const namedFunctions: ASTPath<any>[] = [];
   ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
     const left = unwrap(p.node.left);
-    if (isModuleExports(left)) { out.push({ parts: definitionsOf(ctx, p.get('right')), exportName: 'module.exports' }); return; }
+    if (isModuleExports(left)) {
+      out.push({ parts: definitionsOf(ctx, p.get('right')), exportName: 'module.exports' });
+      // `module.exports = { CustomEngine, other }`: each property is an export of its own name.
+      const right = unwrap(p.node.right);
+      if (right && right.type === 'ObjectExpression') {
+        right.properties.forEach((prop: any, i: number) => {
+          const key = (prop.type === 'ObjectProperty' || prop.type === 'Property') && !prop.computed ? (prop.key.name ?? prop.key.value) : undefined;
+          if (typeof key !== 'string' || METHOD_NAMES.has(key)) return;
+          const parts = definitionsOf(ctx, p.get('right', 'properties', i, 'value'));
+          if (parts.length) out.push({ parts, name: key, exportName: key });
+        });
+      }
+      return;
+    }
     if (!isModuleExports(left.object)) return;
     const name = propName(left) || '';
     if (METHOD_NAMES.has(name)) memberAssignments.push({ protoAssignment: p });

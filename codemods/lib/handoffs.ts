@@ -44,7 +44,8 @@ export function exportRefOf(path: ASTPath<any>, node: any, depth = 0): ExportRef
   if (parent.type === 'VariableDeclarator' && parent.id === decl.node) return exportRefOf(decl.parentPath, parent.init, depth + 1);
   if (parent.type === 'ObjectProperty' || parent.type === 'Property') {
     // const { CustomEngine } = require('./engines')
-    const declarator: any = decl.parentPath.parentPath && decl.parentPath.parentPath.parentPath && decl.parentPath.parentPath.parentPath.node;
+    const pattern: any = decl.parentPath.parent; // ObjectProperty -> ObjectPattern (node-level parent)
+    const declarator: any = pattern && pattern.parent && pattern.parent.node;
     const key = !parent.computed && (parent.key.name ?? parent.key.value);
     const spec = declarator && declarator.type === 'VariableDeclarator' ? relativeRequire(unwrap(declarator.init)) : undefined;
     return spec && typeof key === 'string' ? { specifier: spec, name: key } : undefined;

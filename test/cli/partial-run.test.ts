@@ -96,4 +96,19 @@ describe('the fromLegacyEngine() import the project pass writes', () => {
     expect(read(dir, 'server.js')).toMatch(/^const path = require\('path'\);?\nconst \{ fromLegacyEngine \} = require\('sc-auth-bridge'\)\n;\(function/);
     expect(node(dir, 'server.js')).toBe('verified 2 object\n');
   });
+
+  it('hand-offs of engines exported inside an object: a destructured class, shorthand functions', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "socketcluster-server": "^14.7.2" } }\n',
+      'engines.js': "class CustomEngine {\n  signToken(token, key, options, callback) { callback(null, 'signed:' + token.u); }\n  verifyToken(signed, key, options, callback) { callback(null, { u: signed.slice(7) }); }\n}\nmodule.exports = { CustomEngine };\n",
+      'shorthand.js': "function signToken(token, key, options, callback) { callback(null, 'short:' + token.u); }\nfunction verifyToken(signed, key, options, callback) { callback(null, { u: signed.slice(6) }); }\nmodule.exports = { signToken, verifyToken };\n",
+      'server.js': "const { CustomEngine } = require('./engines');\nconst a = { setAuthEngine (e) { this.auth = e; } };\nconst b = { setAuthEngine (e) { this.auth = e; } };\na.setAuthEngine(new CustomEngine());\nb.setAuthEngine(require('./shorthand'));\nPromise.all([a.auth.signToken({ u: 1 }, 'k', {}), b.auth.verifyToken('short:2', 'k', {})]).then((r) => console.log(JSON.stringify(r)));\n",
+    });
+    run(['migrate', '.'], dir);
+    const text = read(dir, 'server.js');
+    expect(text).toContain('a.setAuthEngine(fromLegacyEngine(new CustomEngine()));');
+    expect(text).toContain("b.setAuthEngine(fromLegacyEngine(require('./shorthand')));");
+    expect(node(dir, 'server.js')).toBe('["signed:1",{"u":"2"}]\n');
+    expect(run(['check', '.'], dir).code).toBe(0);
+  });
 });
