@@ -4,7 +4,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import type { NodeIndex } from './node-index';
-import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
+import { AG_MODULE, BRIDGE_MODULE, LEGACY_MODULE } from './types';
 import { resolveLocal } from './resolve';
 
 export const LEGACY_SOURCES = new Set([LEGACY_MODULE, BRIDGE_MODULE]);
@@ -523,6 +523,37 @@ export function ownerClassName(path: ASTPath<any>): string | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** `fromLegacyEngine(engine)` / `bridge.fromLegacyEngine(engine)`: sc-auth-bridge's wrapper. */
+export function isFromLegacyEngine(node: any): boolean {
+  node = unwrap(node);
+  if (!node || node.type !== 'CallExpression') return false;
+  const c = unwrap(node.callee);
+  return (c.type === 'Identifier' && c.name === 'fromLegacyEngine') || propName(c) === 'fromLegacyEngine';
+}
+
+function isAgRequire(node: any): boolean {
+  node = unwrap(node);
+  return !!node && node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' &&
+    stringValue(node.arguments[0]) === AG_MODULE;
+}
+
+/** `new X()` where X is ag-auth's class (`require('ag-auth')`, `import X from 'ag-auth'`). */
+export function isAgAuthInstance(path: ASTPath<any>, node: any): boolean {
+  node = unwrap(node);
+  if (!node || node.type !== 'NewExpression') return false;
+  const callee = unwrap(node.callee);
+  if (isAgRequire(callee)) return true;
+  if (callee.type !== 'Identifier') return false;
+  const scope = path.scope && path.scope.lookup(callee.name);
+  const decl = scope && (scope.getBindings()[callee.name] || [])[0];
+  const parent: any = decl && decl.parentPath && decl.parentPath.node;
+  if (!parent) return false;
+  if (parent.type === 'VariableDeclarator') return isAgRequire(parent.init);
+  // import X from 'ag-auth' (the binding's parent is the specifier, then the declaration)
+  const declaration: any = decl.parentPath.parentPath && decl.parentPath.parentPath.node;
+  return parent.type === 'ImportDefaultSpecifier' && !!declaration && stringValue(declaration.source) === AG_MODULE;
 }
 
 /** `AuthEngine.call(this)` / `.apply(...)`: the legacy class called as a function (ES5 subclassing). */

@@ -9,11 +9,11 @@
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
 import { followSemicolonStyle, report, usesSemicolons } from './context';
-import { propName, stringValue, unwrap } from './analysis';
+import { isFromLegacyEngine, propName, stringValue, unwrap } from './analysis';
 import { engineArguments } from './engines';
 import { resolveLocal, sameExport } from './resolve';
 import { parserFor } from './parse';
-import { PLACEHOLDER_PREFIX, STATEMENT_PLACEHOLDER } from './calls';
+import { PLACEHOLDER_PREFIX } from './calls';
 import { BRIDGE_MODULE } from './types';
 import type { ModuleFacts } from './types';
 
@@ -66,12 +66,7 @@ function relativeRequire(node: any): string | undefined {
 }
 
 function isWrapped(path: ASTPath<any>): { inner: ASTPath<any> } | undefined {
-  const node = unwrap(path.node);
-  if (node && node.type === 'CallExpression' && node.arguments.length === 1) {
-    const callee = unwrap(node.callee);
-    if ((callee.type === 'Identifier' && callee.name === WRAPPER) || propName(callee) === WRAPPER) return { inner: path.get('arguments', 0) };
-  }
-  return undefined;
+  return isFromLegacyEngine(path.node) && unwrap(path.node).arguments.length === 1 ? { inner: path.get('arguments', 0) } : undefined;
 }
 
 /** Every engine handed to SocketCluster here that comes from a relative module. */
@@ -116,33 +111,26 @@ export function wrapLegacyHandoffs(ctx: Context): void {
 
 /** `const { fromLegacyEngine } = require('sc-auth-bridge');` (or the import) after the file's own imports. */
 function importWrapper(ctx: Context): void {
-  const program = ctx.root.paths()[0].value.program;
-  const body: any[] = program.body;
+  const body: any[] = ctx.root.paths()[0].value.program.body;
   if (hasTopLevelBinding(ctx, WRAPPER)) return;
   const esm = body.some((s) => /^(ImportDeclaration|ExportNamedDeclaration|ExportDefaultDeclaration|ExportAllDeclaration)$/.test(s.type)) ||
     /\.m[jt]s$/.test(ctx.file);
   const q = /"/.test(quoteSample(ctx)) ? '"' : "'";
   const kw = /\b(const|let)\s/.test(ctx.source) || parserFor(ctx.file) !== 'babel' ? 'const' : 'var';
+  // Written as text at the end of the file's last other import, inside that statement: a new
+  // statement in the program body makes recast reprint the program (`'use strict';;`). Only the
+  // file's own imports: the earlier steps never edit them, and sc-auth's are the imports step's.
+  let at = -1;
+  body.forEach((st, i) => {
+    const isImport = st.type === 'ImportDeclaration' || (st.type === 'VariableDeclaration' && st.declarations.some((d: any) => containsRequire(d.init)));
+    if (isImport && typeof st.start === 'number' && !/sc-auth/.test(ctx.source.slice(st.start, st.end))) at = i;
+  });
+  const anchor = at >= 0 ? body[at] : undefined;
   // A no-semicolon file still needs one where the next line would continue this statement (ASI).
-  const afterIndex = (() => {
-    let last = -1;
-    body.forEach((st, i) => {
-      const isImport = st.type === 'ImportDeclaration' || (st.type === 'VariableDeclaration' && st.declarations.some((d: any) => containsRequire(d.init)));
-      if (isImport && typeof st.start === 'number' && !/sc-auth/.test(ctx.source.slice(st.start, st.end))) last = i;
-    });
-    return last + 1;
-  })();
-  const following = body[afterIndex];
+  const following = body[at + 1];
   const continues = !!following && typeof following.start === 'number' && /[([`+\-/]/.test(ctx.source[following.start] ?? '');
   const semi = usesSemicolons(ctx) || continues ? ';' : '';
   const text = esm ? `import { ${WRAPPER} } from ${q}${BRIDGE_MODULE}${q}${semi}` : `${kw} { ${WRAPPER} } = require(${q}${BRIDGE_MODULE}${q})${semi}`;
-  // Written as text at the end of the file's last other import, inside that statement: a new
-  // statement in the program body makes recast reprint the program (`'use strict';;`).
-  let anchor: any;
-  for (const s of body) {
-    const isImport = s.type === 'ImportDeclaration' || (s.type === 'VariableDeclaration' && s.declarations.some((d: any) => containsRequire(d.init)));
-    if (isImport && typeof s.start === 'number' && !/sc-auth/.test(ctx.source.slice(s.start, s.end))) anchor = s;
-  }
   const eol = /\r\n/.test(ctx.source) ? '\r\n' : '\n';
   if (!anchor) {
     // No other import to write next to: the line goes after the shebang and directives, as text
@@ -163,8 +151,8 @@ function importWrapper(ctx: Context): void {
   }
 }
 
-function placeholder(ctx: Context, text: string, statement = false): string {
-  const marker = `${statement ? STATEMENT_PLACEHOLDER : PLACEHOLDER_PREFIX}${ctx.placeholders.size}__`;
+function placeholder(ctx: Context, text: string): string {
+  const marker = `${PLACEHOLDER_PREFIX}${ctx.placeholders.size}__`;
   ctx.placeholders.set(marker, text);
   return marker;
 }

@@ -6,9 +6,8 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
-import { isInstanceLike, isStringLit, propName, unwrap } from './analysis';
+import { isAgAuthInstance, isInstanceLike, propName, unwrap } from './analysis';
 import { classifyCall } from './calls';
-import { AG_MODULE } from './types';
 import type { ModuleFacts } from './types';
 import { callbackEngineExports, engineArguments, serverMajorOf } from './engines';
 import { engineHandoffs } from './handoffs';
@@ -78,28 +77,6 @@ function isModuleExports(node: any): boolean {
   return !!node && propName(node) === 'exports' && unwrap(node.object).type === 'Identifier' && unwrap(node.object).name === 'module';
 }
 
-/** `new X()` where X is ag-auth's class: a module someone migrated already is still an engine. */
-function isAgAuthInstance(path: ASTPath<any>, node: any): boolean {
-  node = unwrap(node);
-  if (!node || node.type !== 'NewExpression') return false;
-  const callee = unwrap(node.callee);
-  if (isAgRequire(callee)) return true;
-  if (callee.type !== 'Identifier') return false;
-  const scope = path.scope && path.scope.lookup(callee.name);
-  const decl = scope && (scope.getBindings()[callee.name] || [])[0];
-  const parent: any = decl && decl.parentPath && decl.parentPath.node;
-  if (!parent) return false;
-  if (parent.type === 'VariableDeclarator') return isAgRequire(unwrap(parent.init));
-  // import X from 'ag-auth' (the binding's parent is the specifier, then the declaration)
-  const declaration: any = decl.parentPath.parentPath && decl.parentPath.parentPath.node;
-  return parent.type === 'ImportDefaultSpecifier' && !!declaration && isStringLit(declaration.source, AG_MODULE);
-}
-
-function isAgRequire(node: any): boolean {
-  return !!node && node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' &&
-    node.arguments.length === 1 && isStringLit(node.arguments[0], AG_MODULE);
-}
-
 /**
  * Calls on a server's `.auth` or an imported engine that, after this run, still need the compat
  * engine: a kept callback, or a *Sync call. Run on the final tree.
@@ -111,6 +88,7 @@ export function foreignNeeds(ctx: Context): ModuleFacts['foreignNeeds'] {
     const name = propName(callee);
     let kind;
     let method: string | undefined;
+    let callback = false;
     if (name === 'signTokenSync' || name === 'verifyTokenSync') {
       kind = ctx.analysis.engineKind(p, callee.object);
       method = name;
@@ -119,13 +97,15 @@ export function foreignNeeds(ctx: Context): ModuleFacts['foreignNeeds'] {
       if (!call || (call.callbackIndex < 0 && !call.ambiguous)) return;
       kind = call.kind;
       method = call.method;
+      callback = call.callbackIndex >= 0;
     }
     // Engines of other files: the server's, an imported one, and, in a file that does not import
     // sc-auth itself, any receiver at all (an engine reached in a way the analysis does not follow:
     // kept on the bridge, its callback still runs).
     let receiver: ModuleFacts['foreignNeeds'][number]['receiver'];
     if (kind === 'server' || kind === 'imported') receiver = kind;
-    else if (!ctx.analysis.importsLegacy && (kind || !ambiguousOnly(ctx, p))) receiver = 'unknown';
+    // (a receiver of unknown kind counts only with a certain callback: `verifyToken(token, cb)` may be anything)
+    else if (!ctx.analysis.importsLegacy && (kind || callback)) receiver = 'unknown';
     else return;
     const start = p.node.loc && p.node.loc.start;
     out.push({ line: start ? start.line : 0, column: start ? start.column + 1 : 0, method, receiver });
@@ -143,8 +123,3 @@ export function foreignNeeds(ctx: Context): ModuleFacts['foreignNeeds'] {
   return out;
 }
 
-/** A call whose last argument may or may not be a callback (`verifyToken(token, cb)`): not counted. */
-function ambiguousOnly(ctx: Context, p: ASTPath<any>): boolean {
-  const call = classifyCall(ctx, p);
-  return !call || call.callbackIndex < 0;
-}

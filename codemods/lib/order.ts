@@ -5,7 +5,7 @@
  * does nothing after it. This module answers "what could run in between?" conservatively.
  */
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
-import { isFunctionNode, propName } from './analysis';
+import { isFunctionNode, ownerClassName, propName } from './analysis';
 
 /** Calls that invoke their function argument synchronously, before they return. */
 const SYNC_INVOKERS = new Set([
@@ -249,12 +249,7 @@ export function statementOf(q: OrderQuery, exprPath: ASTPath<any>, depth: number
 /** The class a `constructor` method belongs to, or a plain function's own name (ES5 constructors). */
 function constructorName(fnPath: ASTPath<any>): string | undefined {
   const fn = fnPath.node;
-  if (fn.type === 'ClassMethod' && fn.kind === 'constructor') {
-    const cls: any = fnPath.parent && fnPath.parent.parent && fnPath.parent.parent.node; // ClassBody -> Class
-    if (cls && cls.id) return cls.id.name;
-    const holder: any = fnPath.parent && fnPath.parent.parent && fnPath.parent.parent.parent && fnPath.parent.parent.parent.node;
-    return holder && holder.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
-  }
+  if (fn.type === 'ClassMethod' && fn.kind === 'constructor') return ownerClassName(fnPath);
   if (fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') return functionName(fnPath);
   return undefined;
 }

@@ -7,7 +7,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
-import { isFunctionNode, isLegacySource, propName, stringValue, unwrap } from './analysis';
+import { isAgAuthInstance, isFromLegacyEngine, isFunctionNode, isLegacySource, propName, stringValue, unwrap } from './analysis';
 import { classifyCall } from './calls';
 import { engineArguments, unknownServerEngine } from './engines';
 import { runSteps } from './run';
@@ -88,34 +88,6 @@ function declaredValue(path: ASTPath<any>, node: any): any {
   const decl = scope && (scope.getBindings()[node.name] || [])[0];
   const parent: any = decl && decl.parentPath && decl.parentPath.node;
   return parent && parent.type === 'VariableDeclarator' && parent.id === decl.node && parent.init ? unwrap(parent.init) : node;
-}
-
-/** `fromLegacyEngine(engine)` / `bridge.fromLegacyEngine(engine)`: sc-auth-bridge's wrapper. */
-function isFromLegacyEngine(node: any): boolean {
-  if (node.type !== 'CallExpression') return false;
-  const c = unwrap(node.callee);
-  return (c.type === 'Identifier' && c.name === 'fromLegacyEngine') || propName(c) === 'fromLegacyEngine';
-}
-
-function isAgRequire(node: any): boolean {
-  node = unwrap(node);
-  return !!node && node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require' &&
-    stringValue(node.arguments[0]) === AG_MODULE;
-}
-
-/** `new X()` where X is ag-auth's class (`require('ag-auth')`, `import X from 'ag-auth'`). */
-function isAgAuthInstance(path: ASTPath<any>, node: any): boolean {
-  if (node.type !== 'NewExpression') return false;
-  const callee = unwrap(node.callee);
-  if (isAgRequire(callee)) return true;
-  if (callee.type !== 'Identifier') return false;
-  const scope = path.scope && path.scope.lookup(callee.name);
-  const decl = scope && (scope.getBindings()[callee.name] || [])[0];
-  const parent: any = decl && decl.parentPath && decl.parentPath.node;
-  if (!parent) return false;
-  if (parent.type === 'VariableDeclarator') return isAgRequire(parent.init);
-  const declaration: any = decl.parentPath.parentPath && decl.parentPath.parentPath.node;
-  return parent.type === 'ImportDefaultSpecifier' && !!declaration && stringValue(declaration.source) === AG_MODULE;
 }
 
 /** An object literal / class given inline whose signToken or verifyToken is async or builds a Promise. */

@@ -30,18 +30,38 @@ export function packageJsonsOfMigratedFiles(results: readonly FileResult[], list
   return [...found];
 }
 
-function coveredByRun(dir: string, opts: CliOptions, cwd: string): boolean {
-  return opts.ignore.length === 0 && opts.paths.some((p) => {
-    const abs = path.resolve(cwd, p);
-    return dir === abs || dir.startsWith(abs + path.sep);
-  });
-}
+/**
+ * The files of a package that a run left out (named files, --ignore), with their text: listed and
+ * read once per package, for both checks below. Empty for a package the run covered whole.
+ */
+export class LeftOutFiles {
+  private byDir = new Map<string, Array<{ file: string; text: string }>>();
 
-function packageFiles(dir: string, opts: CliOptions, cwd: string): string[] {
-  try {
-    return collectFiles([dir], { extensions: opts.extensions, ignore: [], cwd }).sources.filter((f) => !insideNestedPackage(f, dir));
-  } catch {
-    return [];
+  constructor(private readonly opts: CliOptions, private readonly cwd: string, private readonly scanned: ReadonlySet<string>) {}
+
+  of(dir: string): Array<{ file: string; text: string }> {
+    let out = this.byDir.get(dir);
+    if (out) return out;
+    out = [];
+    if (!this.covered(dir)) {
+      let files: string[] = [];
+      try {
+        files = collectFiles([dir], { extensions: this.opts.extensions, ignore: [], cwd: this.cwd }).sources;
+      } catch { /* an unreadable package: nothing left out that we could see */ }
+      for (const file of files) {
+        if (this.scanned.has(file) || insideNestedPackage(file, dir)) continue;
+        try { out.push({ file, text: fs.readFileSync(file, 'utf8') }); } catch { /* unreadable: skipped */ }
+      }
+    }
+    this.byDir.set(dir, out);
+    return out;
+  }
+
+  private covered(dir: string): boolean {
+    return this.opts.ignore.length === 0 && this.opts.paths.some((p) => {
+      const abs = path.resolve(this.cwd, p);
+      return dir === abs || dir.startsWith(abs + path.sep);
+    });
   }
 }
 
@@ -50,23 +70,16 @@ function packageFiles(dir: string, opts: CliOptions, cwd: string): string[] {
  * engine API: module -> that file. Such a module must stay on the bridge (its callers there are
  * not converted).
  */
-export function importersOutsideRun(results: readonly FileResult[], packageJsons: readonly string[], opts: CliOptions, cwd: string,
-  scanned: ReadonlySet<string>): Map<string, string> {
+export function importersOutsideRun(results: readonly FileResult[], packageJsons: readonly string[], leftOut: LeftOutFiles): Map<string, string> {
   const out = new Map<string, string>();
   const exporters = results.filter((r) => r.status !== 'failed' && r.facts && r.facts.engineExports.length > 0);
   if (exporters.length === 0) return out;
   const dirs = packageJsons.map((p) => path.dirname(p)).sort((a, b) => b.length - a.length);
-  const filesByDir = new Map<string, string[]>();
   const isExporter = new Set(exporters.map((r) => r.file));
   for (const r of exporters) {
     const dir = dirs.find((d) => r.file.startsWith(d + path.sep));
-    if (!dir || coveredByRun(dir, opts, cwd)) continue;
-    let files = filesByDir.get(dir);
-    if (!files) filesByDir.set(dir, (files = packageFiles(dir, opts, cwd)));
-    for (const file of files) {
-      if (scanned.has(file)) continue;
-      let text: string;
-      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
+    if (!dir) continue;
+    for (const { file, text } of leftOut.of(dir)) {
       if (!/signToken|verifyToken|authEngine/i.test(text)) continue;
       const hit = relativeSpecifiers(text).map((spec) => resolveLocal(file, spec, (f) => isExporter.has(f))).find((f) => f === r.file);
       if (hit) { out.set(r.file, file); break; }
@@ -75,20 +88,9 @@ export function importersOutsideRun(results: readonly FileResult[], packageJsons
   return out;
 }
 
-/**
- * For a package the run did not cover whole: a file of it that the run skipped and that still
- * requires sc-auth (displayed by the caller), or undefined.
- */
-export function legacyFileOutsideRun(packageJson: string, opts: CliOptions, cwd: string, scanned: ReadonlySet<string>): string | undefined {
-  const dir = path.dirname(packageJson);
-  if (coveredByRun(dir, opts, cwd)) return undefined;
-  for (const file of packageFiles(dir, opts, cwd)) {
-    if (scanned.has(file)) continue;
-    let text: string;
-    try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
-    if (REQUIRES_SC_AUTH.test(text)) return file;
-  }
-  return undefined;
+/** A file of the package that the run left out and that still requires sc-auth, or undefined. */
+export function legacyFileOutsideRun(packageJson: string, leftOut: LeftOutFiles): string | undefined {
+  return leftOut.of(path.dirname(packageJson)).find((f) => REQUIRES_SC_AUTH.test(f.text))?.file;
 }
 
 /** A file below `dir` that belongs to a package.json deeper down. */

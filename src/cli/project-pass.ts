@@ -32,14 +32,9 @@ export interface ProjectPassInput {
   cwd: string;
 }
 
-export interface ProjectPassOutcome {
-  /** Files run again because of another file. */
-  rerun: number;
-}
-
 type PerFile = Pick<ProcessOptions, 'keepBridge' | 'legacyEngineModules' | 'bridgedExports'>;
 
-export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
+export function projectPass(input: ProjectPassInput): void {
   const { results, originals, options, cwd } = input;
   const index = new Map<string, number>();
   results.forEach((r, i) => index.set(r.file, i));
@@ -62,11 +57,9 @@ export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
 
   let engineModules: Record<string, string[]> = {};
   const perFile = new Map<string, PerFile>();
-  const touched = new Set<string>();
   const rerun = (file: string, extra: PerFile = {}): FileResult => {
     const merged = { ...perFile.get(file), ...extra };
     perFile.set(file, merged);
-    touched.add(file);
     results[index.get(file)!] = processSource(file, originals.get(file)!, { ...options, engineModules, ...merged });
     return resultOf(file);
   };
@@ -101,7 +94,6 @@ export function projectPass(input: ProjectPassInput): ProjectPassOutcome {
   } else if (options.mode === 'check') {
     wrapLegacyHandoffs(results, known, cwd, rerun, factsOf, /* wrapNow */ false);
   }
-  return { rerun: touched.size };
 }
 
 /**

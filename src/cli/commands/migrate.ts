@@ -14,7 +14,7 @@ import { processSource, toFailure, type ReportedFinding } from '../process-file'
 import type { Failure, RunReport } from '../report';
 import { scan } from '../scan';
 import { projectPass } from '../project-pass';
-import { importersOutsideRun, legacyFileOutsideRun, packageJsonsOfMigratedFiles } from '../partial-run';
+import { importersOutsideRun, LeftOutFiles, legacyFileOutsideRun, packageJsonsOfMigratedFiles } from '../partial-run';
 import { writeFileAtomic } from '../write';
 
 interface PendingWrite { file: string; before: string; after: string }
@@ -74,9 +74,11 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
     options: { mode: 'migrate', target: opts.target, engineNames: opts.engineNames } });
   // A run over part of a package: engine modules whose callers in that package were left out stay
   // on the bridge (those callers are not converted).
+  // Explicit file paths: the package.json of a migrated file is updated even though it was not named.
+  const packageJsons = [...s.packageJsons, ...packageJsonsOfMigratedFiles(s.results, s.packageJsons)];
+  const leftOut = new LeftOutFiles(opts, cwd, new Set(s.sources));
   if (opts.target !== 'bridge') {
-    const allPackageJsons = [...s.packageJsons, ...packageJsonsOfMigratedFiles(s.results, s.packageJsons)];
-    for (const [exporter, importer] of importersOutsideRun(s.results, allPackageJsons, opts, cwd, new Set(s.sources))) {
+    for (const [exporter, importer] of importersOutsideRun(s.results, packageJsons, leftOut)) {
       const i = s.results.findIndex((r) => r.file === exporter);
       if (i < 0 || !s.results[i].needsAgAuth) continue;
       s.results[i] = processSource(exporter, s.originals.get(exporter)!, {
@@ -96,9 +98,6 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
   }
   const unchanged = s.results.filter((r) => r.status === 'unchanged').length;
 
-  // Explicit file paths: the package.json of a migrated file is updated even though it was not named.
-  const packageJsons = [...s.packageJsons, ...packageJsonsOfMigratedFiles(s.results, s.packageJsons)];
-  const scanned = new Set(s.sources);
   if (packageJsons.length > 0) {
     const p = pipeline();
     for (const [file, needs] of aggregateNeeds(packageJsons, s.results)) {
@@ -112,7 +111,7 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
       }
       try {
         const text = fs.readFileSync(file, 'utf8');
-        const outside = legacyFileOutsideRun(file, opts, cwd, scanned);
+        const outside = legacyFileOutsideRun(file, leftOut);
         const r = p.migratePackageJson(text, file, {
           needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode,
           keepLegacy: outside ? displayPath(outside, cwd) : undefined,
