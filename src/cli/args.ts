@@ -199,5 +199,8 @@ Common options:
   -v, --version        print the version
 
 Files are chosen the way git sees them (.gitignore respected); node_modules, build output and
-symlinks are skipped. Exit codes: 0 done/clean, 1 findings left or files failed, 2 bad usage.
+symlinks are skipped. The files of a run are read as one project (an engine exported by one file
+is followed into the files that import it): give it the whole project. A
+// sc-auth-bridge-ignore comment above a call keeps it as written and silences its finding.
+Exit codes: 0 done/clean, 1 findings left or files failed, 2 bad usage.
 `;
