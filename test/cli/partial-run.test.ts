@@ -111,4 +111,56 @@ describe('the fromLegacyEngine() import the project pass writes', () => {
     expect(node(dir, 'server.js')).toBe('["signed:1",{"u":"2"}]\n');
     expect(run(['check', '.'], dir).code).toBe(0);
   });
+
+  it('a no-semicolon file whose next statement would continue the inserted line gets a semicolon (ASI)', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "socketcluster-server": "^14.7.2" } }\n',
+      'auth-engine.js': ENGINE,
+      'server.js': "const path = require('path');\n(function () {\n  const server = { setAuthEngine (e) { this.auth = e } }\n  server.setAuthEngine(require('./auth-engine'))\n  server.auth.signToken({ u: 3 }, 'k', {}).then((t) => console.log('signed', typeof t, typeof path))\n})()\n",
+    });
+    run(['migrate', '.'], dir);
+    expect(read(dir, 'server.js')).toContain("const { fromLegacyEngine } = require('sc-auth-bridge');\n(function");
+    expect(node(dir, 'server.js')).toBe('signed string object\n');
+  });
+});
+
+describe('the safety net: engines reached in ways the project pass does not follow', () => {
+  it('through two relay modules: the engine stays on the bridge, so the callback still runs', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
+      'engine.js': "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n",
+      'relay1.js': "module.exports = { engine: require('./engine') };\n",
+      'relay2.js': "module.exports = require('./relay1');\n",
+      'login.js': "const { engine } = require('./relay2');\nengine.signToken({ u: 1 }, 'k', {}, function (err, t) { console.log('login', err, typeof t); });\n",
+    });
+    const before = node(dir, 'login.js');
+    const doc = JSON.parse(run(['migrate', '--json', '.'], dir).stdout);
+    expect(read(dir, 'engine.js')).toContain("require('sc-auth-bridge')");
+    expect(doc.findings).toContainEqual(expect.objectContaining({ file: 'engine.js', rule: 'bridge-import', message: expect.stringContaining('login.js:2 still calls signToken() with a callback on an engine this codemod cannot trace') }));
+    expect(node(dir, 'login.js')).toBe(before);
+  });
+
+  it("a callback kept on a server's engine keeps another package's engine on the bridge too (monorepo)", () => {
+    const dir = project({
+      'auth/package.json': '{ "name": "auth", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
+      'auth/index.js': "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n",
+      'server/package.json': '{ "name": "server", "version": "1.0.0", "dependencies": { "socketcluster-server": "^16.2.1" } }\n',
+      'server/worker.js': "var state = null;\nexports.run = function (scServer) {\n  scServer.auth.signToken({ u: 1 }, 'k', {}, function (err, t) { state = t; });\n  return state;\n};\n",
+    });
+    fs.symlinkSync(path.join(dir, 'node_modules'), path.join(dir, 'auth', 'node_modules'), 'dir');
+    const doc = JSON.parse(run(['migrate', '--json', '.'], dir).stdout);
+    expect(read(dir, 'auth/index.js')).toContain("require('sc-auth-bridge')");
+    expect(doc.findings).toContainEqual(expect.objectContaining({ file: 'auth/index.js', rule: 'bridge-import', message: expect.stringContaining("server/worker.js:3 still calls signToken() with a callback on the server's engine") }));
+  });
+
+  it('an sc-auth engine imported and handed to a server that may be 14 keeps its module on the bridge', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2", "socketcluster-server": "^14.7.2" } }\n',
+      'engine.js': "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n",
+      'server.js': "const engine = require('./engine');\nexports.attach = function (scServer) { scServer.setAuthEngine(engine); };\n",
+    });
+    const doc = JSON.parse(run(['migrate', '--json', '.'], dir).stdout);
+    expect(read(dir, 'engine.js')).toContain("require('sc-auth-bridge')");
+    expect(doc.findings).toContainEqual(expect.objectContaining({ file: 'engine.js', rule: 'bridge-import', message: expect.stringContaining('server.js:2 hands this engine to a socketcluster-server that may be 14') }));
+  });
 });
