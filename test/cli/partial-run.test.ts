@@ -116,11 +116,12 @@ describe('the fromLegacyEngine() import the project pass writes', () => {
     const dir = project({
       'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "socketcluster-server": "^14.7.2" } }\n',
       'auth-engine.js': ENGINE,
-      'server.js': "const path = require('path');\n(function () {\n  const server = { setAuthEngine (e) { this.auth = e } }\n  server.setAuthEngine(require('./auth-engine'))\n  server.auth.signToken({ u: 3 }, 'k', {}).then((t) => console.log('signed', typeof t, typeof path))\n})()\n",
+      // no other import to write next to: the line goes after the directive, before the IIFE
+      'server.js': "'use strict';\n(function () {\n  const server = { setAuthEngine (e) { this.auth = e } }\n  server.setAuthEngine(require('./auth-engine'))\n  server.auth.signToken({ u: 3 }, 'k', {}).then((t) => console.log('signed', typeof t))\n})()\n",
     });
     run(['migrate', '.'], dir);
-    expect(read(dir, 'server.js')).toContain("const { fromLegacyEngine } = require('sc-auth-bridge');\n(function");
-    expect(node(dir, 'server.js')).toBe('signed string object\n');
+    expect(read(dir, 'server.js')).toContain("'use strict';\nconst { fromLegacyEngine } = require('sc-auth-bridge');\n(function");
+    expect(node(dir, 'server.js')).toBe('signed string\n');
   });
 });
 
