@@ -8,7 +8,7 @@ import { type Context, isIgnored, leaveForReview } from './lib/context';
 import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
 import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
-import { laterCodeReason, statementOf } from './lib/order';
+import { laterCodeReason, orderQuery, statementOf } from './lib/order';
 import { assignedNames, references, usesOwn, visit } from './lib/walk';
 import { findEngineDefs, unknownServerEngine } from './lib/engines';
 import { standalone } from './lib/run';
@@ -134,8 +134,8 @@ function convert(ctx: Context, call: EngineCall): void {
   const asyncSign = call.method === 'signToken' && !!opts && asyncProperty(opts.node)?.value === true;
   if (!asyncSign && !onlySettlesExecutor(call, cbArg)) {
     const stmt = statementPath(call.path);
-    const reason = stmt ? laterCodeReason({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.callSnapshot() }, stmt)
-      : statementOf({ j, root: ctx.root, written: assignedNames(cbArg), calls: () => ctx.nodes.callSnapshot() }, call.path, 0);
+    const query = orderQuery(ctx, assignedNames(cbArg));
+    const reason = stmt ? laterCodeReason(query, stmt) : statementOf(query, call.path, 0);
     if (reason) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
   }
 

@@ -59,7 +59,7 @@ export function migrateSource(source: string, filePath: string, options: RunOpti
   // --target bridge is the first, zero-risk step of a staged migration: only the imports move.
   // sc-auth 6 sync calls still move to *Sync there: the bridge without a callback returns a Promise.
   const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS;
-  const r = runSteps(source, filePath, steps as Array<[string, Step]>, options);
+  const r = runSteps(source, filePath, steps as Array<[string, Step]>, { ...options, hotPositions: pre.findings });
   // What the file exports is read from the source as written; what it leaves, from the result.
   const facts = options.facts && r.facts ? { ...pre.facts, foreignNeeds: r.facts.foreignNeeds } : undefined;
   return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth, ...(facts ? { facts } : {}) };

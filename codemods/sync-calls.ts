@@ -11,7 +11,7 @@ import { asyncProperty, classifyCall, type EngineCall, hasSpread, stripAsyncOpti
 import { isInstanceLike, unwrap } from './lib/analysis';
 import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
-import { asyncCallersReason } from './lib/order';
+import { asyncCallersReason, orderQuery } from './lib/order';
 import { onScAuth6 } from './lib/project';
 
 export function syncCallsStep(ctx: Context): void {
@@ -49,7 +49,7 @@ export function syncCallsStep(ctx: Context): void {
     // In a parameter default `await` is a syntax error; only the body may await.
     const inBody = !!fn && isInside(call.path, fn.node.body);
     // `await` hands control back to the caller: only safe if callers await or do nothing after.
-    const awaitSafe = ctx.target !== 'bridge' && fn && fn.node.async && inBody && !asyncCallersReason({ j, root, written: new Set(), calls: () => ctx.nodes.calls() }, fn);
+    const awaitSafe = ctx.target !== 'bridge' && fn && fn.node.async && inBody && !asyncCallersReason(orderQuery(ctx, new Set(), () => ctx.nodes.calls()), fn);
     if (awaitSafe) {
       stripAsyncOption(ctx, call);
       call.path.replace(j.awaitExpression(call.path.node));

@@ -6,6 +6,7 @@
  */
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 import { isFunctionNode, ownerClassName, propName } from './analysis';
+import type { Context } from './context';
 
 /** Calls that invoke their function argument synchronously, before they return. */
 const SYNC_INVOKERS = new Set([
@@ -30,6 +31,16 @@ export interface OrderQuery {
   written: Set<string>;
   /** Every call in the file (from the step's node index). */
   calls: () => ASTPath<any>[];
+  /** Every `new X()` in the file, in document order (from the node index: a visit of the whole tree would write ast-types' defaults into it). */
+  newExpressions: () => ASTPath<any>[];
+}
+
+/** The query of one call's check, on the step's node index. */
+export function orderQuery(ctx: Context, written: Set<string>, calls: () => ASTPath<any>[] = () => ctx.nodes.callSnapshot()): OrderQuery {
+  return {
+    j: ctx.j, root: ctx.root, written, calls,
+    newExpressions: () => ctx.nodes.of('NewExpression').sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0)),
+  };
 }
 
 /** null when nothing observable runs between the call and its callback; else why not. */
@@ -172,7 +183,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
   const ctorName = constructorName(fnPath);
   if (ctorName) {
     let reason: string | null = null;
-    q.root.find(q.j.NewExpression).forEach((c: ASTPath<any>) => {
+    q.newExpressions().forEach((c: ASTPath<any>) => {
       if (reason || c.node.callee.type !== 'Identifier' || c.node.callee.name !== ctorName || isInside(c, fn)) return;
       const r = statementOf(q, c, depth + 1);
       if (r) reason = `new ${ctorName}() at line ${c.node.loc ? c.node.loc.start.line : '?'} runs it and ${r}`;

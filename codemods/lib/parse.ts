@@ -1,6 +1,7 @@
 /** Parser choice by extension and the one place where source text becomes an AST. */
 import * as path from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
+import { parseForPrinting } from './print-tree';
 
 // Loaded on first parse, not with this module: the pipeline (and package-json, for ParseError) is
 // required by runs whose files all fail the text pre-filter, and jscodeshift with recast, ast-types
@@ -14,6 +15,12 @@ function jscodeshift(): typeof import('jscodeshift') {
 function babelParser(): typeof import('@babel/parser') {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   return (babel ??= require('@babel/parser') as typeof import('@babel/parser'));
+}
+
+/** Loads jscodeshift and babel now (the CLI does it while git lists the files). */
+export function preloadParsers(): void {
+  jscodeshift();
+  babelParser();
 }
 
 export type ParserName = 'babel' | 'ts' | 'tsx';
@@ -182,14 +189,24 @@ function makeTokenParser(name: ParserName): { parse(code: string): any } {
   return p;
 }
 
-/** Parses into a jscodeshift collection; syntax errors become ParseError with the parser's message. */
-export function parseSource(source: string, filePath: string): { j: JSCodeshift; root: Collection } {
+/**
+ * Parses for a printing run with the lazy copy of print-tree.ts: only the nodes around `hot` offsets
+ * are copied. The tree it returns has frozen parts: a step that edits one throws a TypeError, and
+ * the caller repeats the run on parseSource's full copy.
+ */
+export function parseForEdit(source: string, filePath: string, hot: ((text: string) => number[]) | 'all'): { j: JSCodeshift; root: Collection } {
   const j = jFor(filePath);
   printableParses = true;
   try {
-    return { j, root: j(source) };
+    return { j, root: j(parseForPrinting(source, makeParser(parserFor(filePath)), hot) as any) };
   } catch (err: any) {
+    if (err instanceof TypeError) throw err;
     const loc = err && err.loc ? err.loc : undefined;
     throw new ParseError(String(err && err.message ? err.message : err), filePath, loc?.line, loc?.column);
   }
+}
+
+/** Parses for a printing run with recast's full copy of the tree (the fallback of parseForEdit). */
+export function parseSource(source: string, filePath: string): { j: JSCodeshift; root: Collection } {
+  return parseForEdit(source, filePath, 'all');
 }

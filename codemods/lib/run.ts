@@ -1,7 +1,8 @@
 /** Runs transform steps on one parsed file; shared by the pipeline and the standalone transforms. */
-import type { API, FileInfo, Options } from 'jscodeshift';
+import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
 import { type Context, createContext, dropMarkedSemicolons, NO_SEMI_MARK } from './context';
-import { assertParses, parsePlain, parseSource, ParseError } from './parse';
+import { assertParses, parseForEdit, parsePlain, parseSource, ParseError } from './parse';
+import { hotOffsets, lineStarts } from './print-tree';
 import { detectStyle, print, retabNewLines } from './print';
 import type { Finding, ModuleFacts, PipelineOptions } from './types';
 import { moduleFacts } from './module-facts';
@@ -36,13 +37,61 @@ export interface RunResult {
 }
 
 export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
-  opts: PipelineOptions & { readOnly?: boolean; facts?: boolean } = {}): RunResult {
+  opts: PipelineOptions & { readOnly?: boolean; facts?: boolean; hotPositions?: Array<{ line: number; column: number }> } = {}): RunResult {
   // recast splits lines at U+2028/U+2029 before parsing, which breaks a string literal holding one
   // (valid since ES2019): a private-use stand-in of the same length goes through, and comes back.
   const original = source;
   const swapSeparators = !opts.readOnly && /[\u2028\u2029]/.test(source) && !/[\uE028\uE029]/.test(source);
   if (swapSeparators) source = source.replace(/\u2028/g, '\uE028').replace(/\u2029/g, '\uE029');
-  const { j, root } = opts.readOnly ? parsePlain(source, file) : parseSource(source, file);
+  if (opts.readOnly) return runOn(parsePlain(source, file), original, source, file, steps, opts, swapSeparators);
+  if (lazyCopies) {
+    try {
+      const hot = lazyCopies === 'nothing-hot' ? () => []
+        : (text: string) => hotOffsets(text, positionsIn(text, opts.hotPositions ?? []), opts.engineNames ?? []);
+      return runOn(parseForEdit(source, file, hot), original, source, file, steps, opts, swapSeparators);
+    } catch (err) {
+      // A step edited a part of the tree the lazy copy shared (and froze): run again on a full copy.
+      if (!(err instanceof TypeError)) throw err;
+      fallbacks++;
+    }
+  }
+  return runOn(parseSource(source, file), original, source, file, steps, opts, swapSeparators);
+}
+
+let lazyCopies: boolean | 'nothing-hot' = true;
+let fallbacks = 0;
+/**
+ * Tests: compare the lazy copy of print-tree.ts with recast's full one ('nothing-hot' shares the
+ * whole tree, so that every edit takes the fallback). Returns the previous setting.
+ */
+export function useLazyCopies(mode: boolean | 'nothing-hot'): boolean | 'nothing-hot' {
+  const was = lazyCopies;
+  lazyCopies = mode;
+  return was;
+}
+/** How many printing runs fell back to the full copy in this thread. */
+export function lazyCopyFallbacks(): number {
+  return fallbacks;
+}
+
+/** Offsets of line:column positions (columns as parsed; a tab-expanded line counts from its start). */
+function positionsIn(text: string, positions: Array<{ line: number; column: number }>): number[] {
+  if (positions.length === 0) return [];
+  const starts = lineStarts(text);
+  const out: number[] = [];
+  for (const p of positions) {
+    const start = starts[p.line - 1];
+    if (start === undefined) continue;
+    out.push(start);
+    const next = starts[p.line] ?? text.length;
+    if (start + p.column < next) out.push(start + p.column);
+  }
+  return out;
+}
+
+function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, source: string, file: string,
+  steps: Array<[string, Step]>, opts: PipelineOptions & { readOnly?: boolean; facts?: boolean }, swapSeparators: boolean): RunResult {
+  const { j, root } = parsed;
   const ctx = createContext(j, root, file, source, opts);
   let indexed = ctx.version;
   for (const [name, step] of steps) {
