@@ -37,6 +37,10 @@ class Bindings {
     names.set(name, tag);
     return true;
   }
+  /** Was a binding of this name added anywhere (no scope lookup)? */
+  mayHold(name: string): boolean {
+    return this.names.has(name);
+  }
   /** The tag of the binding this identifier use resolves to, or undefined. */
   lookup(path: ASTPath<any>, name: string): string | undefined {
     if (!this.names.has(name) || !path.scope) return undefined;
@@ -251,45 +255,73 @@ export class Analysis {
         if (ref.expression.value === BRIDGE_MODULE) this.classes.add(p.scope.lookup(p.node.id.name) || p.scope.getGlobalScope(), p.node.id.name);
       }
     });
-    this.nodes.calls().forEach((p: ASTPath<any>) => {
-      const n = p.node;
+    // The passes below look at every call, declarator and assignment of the file; a path (and
+    // with it ast-types' scope) is made only for the few that can name sc-auth.
+    for (const n of this.nodes.nodesOfType('CallExpression', 'OptionalCallExpression')) {
       if (isLegacyRequire(n) || (n.callee.type === 'Import' && isLegacySource(n.arguments[0]))) this.importsLegacy = true;
       const callee = n.callee;
       if (callee.type === 'MemberExpression' && /^(mock|doMock|requireActual|unmock)$/.test(propName(callee) || '') && isLegacySource(n.arguments[0])) {
         this.importsLegacy = true;
       }
-    });
-    this.nodes.of('ExportNamedDeclaration').forEach((p: ASTPath<any>) => {
-      if (p.node.source && isLegacySource(p.node.source)) this.importsLegacy = true;
-    });
-    this.nodes.of('ExportAllDeclaration').forEach((p: ASTPath<any>) => {
-      if (isLegacySource(p.node.source)) this.importsLegacy = true;
-    });
-    this.nodes.of('VariableDeclarator').forEach((p: ASTPath<any>) => this.bindDeclarator(p));
+    }
+    for (const n of this.nodes.nodesOfType('ExportNamedDeclaration')) {
+      if (n.source && isLegacySource(n.source)) this.importsLegacy = true;
+    }
+    for (const n of this.nodes.nodesOfType('ExportAllDeclaration')) {
+      if (isLegacySource(n.source)) this.importsLegacy = true;
+    }
+    for (const n of this.nodes.nodesOfType('VariableDeclarator')) {
+      if (!n.init || !this.mayNameLegacy(n.init)) continue;
+      const p = this.nodes.pathOf(n);
+      if (p && p.node === n) this.bindDeclarator(p);
+    }
     // CoffeeScript / compiled ES5: `var AuthEngine; AuthEngine = require('sc-auth').AuthEngine;`
-    const others: ASTPath<any>[] = [];
-    this.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
-      const left = p.node.left;
-      if (p.node.operator !== '=' || left.type !== 'Identifier') return;
+    const others: any[] = [];
+    for (const n of this.nodes.nodesOfType('AssignmentExpression')) {
+      const left = n.left;
+      if (n.operator !== '=' || left.type !== 'Identifier') continue;
+      if (!this.mayNameLegacy(n.right)) { others.push(n); continue; }
+      const p = this.nodes.pathOf(n);
+      if (!p || p.node !== n) continue;
       const moduleSource = this.moduleSourceOf(p, p.node.right);
       const isClass = !moduleSource && this.isClassExpr(p, p.node.right);
-      if (!moduleSource && !isClass) { others.push(p); return; }
+      if (!moduleSource && !isClass) { others.push(n); continue; }
       const scope = p.scope && p.scope.lookup(left.name);
-      if (!scope) return;
+      if (!scope) continue;
       if (moduleSource) {
         this.modules.add(scope, left.name, moduleSource);
         if (moduleSource === BRIDGE_MODULE) this.classes.add(scope, left.name);
       } else this.classes.add(scope, left.name);
-    });
+    }
     // `try { AuthEngine = require('sc-auth').AuthEngine } catch { AuthEngine = require('./auth').AuthEngine }`:
     // a name that may hold another engine class is not sc-auth's.
-    for (const p of others) {
-      const name = p.node.left.name;
+    for (const n of others) {
+      const name = n.left.name;
+      if (!this.classes.mayHold(name) && !this.modules.mayHold(name)) continue;
+      const p = this.nodes.pathOf(n);
+      if (!p || p.node !== n) continue;
       if (this.classes.lookup(p, name) === undefined && this.modules.lookup(p, name) === undefined) continue;
       const scope = p.scope && p.scope.lookup(name);
       this.classes.remove(scope, name);
       this.modules.remove(scope, name);
     }
+  }
+
+  /**
+   * Could moduleSourceOf or isClassExpr find sc-auth in this expression? Their shapes, with a name
+   * check in place of the scope lookup: false means both certainly find nothing.
+   */
+  private mayNameLegacy(node: any): boolean {
+    node = unwrap(node);
+    if (!node) return false;
+    if (node.type === 'CallExpression' && node.arguments.length >= 1 && node.callee.type === 'Identifier' && INTEROP_HELPERS.test(node.callee.name)) {
+      return this.mayNameLegacy(node.arguments[0]);
+    }
+    if (isLegacyRequire(node) || isLegacyDynamicImport(node)) return true;
+    if (node.type === 'Identifier') return this.modules.mayHold(node.name) || this.classes.mayHold(node.name);
+    const prop = propName(node);
+    if (prop === 'default' || prop === 'AuthEngine') return this.mayNameLegacy(node.object);
+    return false;
   }
 
   /** `const X = <init>` / `const { AuthEngine: X } = <init>` for module and class sources. */

@@ -129,6 +129,14 @@ export class NodeIndex {
     return out;
   }
 
+  /**
+   * The nodes of these types, as `of` lists them, without making their paths: for a pass that
+   * looks at every node of a kind and needs the path of a few (pathOf).
+   */
+  nodesOfType(...types: string[]): readonly any[] {
+    return this.nodesOf(types);
+  }
+
   /** Paths of nodes of these types, in document order (as far as positions are known). */
   of(...types: string[]): ASTPath<any>[] {
     const out: ASTPath<any>[] = [];

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { UsageError } from './errors';
-import { gitListFiles } from './git';
+import { gitListFiles, gitListFilesAsync } from './git';
 
 type IgnoreModule = typeof import('ignore');
 let ignoreModule: IgnoreModule | undefined;
@@ -35,6 +35,8 @@ export interface CollectOptions {
    * per file). Default true.
    */
   checkFileType?: boolean;
+  /** git's lists of the given directories (by real path), asked for ahead of time (startGitLists). */
+  gitLists?: ReadonlyMap<string, string[] | null>;
 }
 
 export interface FileSet {
@@ -112,6 +114,28 @@ export function displayPath(abs: string, cwd: string): string {
   return toPosix(rel === '' ? '.' : rel);
 }
 
+/**
+ * Starts git's listing of every directory among `paths` (real path -> list, as collectFiles takes
+ * them); `asked` is how many were started, `lists` is complete once `done` resolves. A path that
+ * does not exist or is a file is left to collectFiles.
+ */
+export function startGitLists(paths: readonly string[], cwd: string): { asked: number; done: Promise<Map<string, string[] | null>> } {
+  const pending: Array<Promise<void>> = [];
+  const lists = new Map<string, string[] | null>();
+  for (const given of paths) {
+    let real: string;
+    try {
+      real = fs.realpathSync(path.resolve(cwd, given));
+      if (!fs.statSync(real).isDirectory() || lists.has(real)) continue;
+    } catch {
+      continue;
+    }
+    lists.set(real, null);
+    pending.push(gitListFilesAsync(real).then((files) => { lists.set(real, files); }));
+  }
+  return { asked: pending.length, done: Promise.all(pending).then(() => lists) };
+}
+
 export function collectFiles(paths: readonly string[], opts: CollectOptions): FileSet {
   const exts = new Set(opts.extensions.map((e) => e.toLowerCase()));
   const userIgnore = opts.ignore.length > 0 ? ignore()().add([...opts.ignore]) : null;
@@ -142,7 +166,7 @@ export function collectFiles(paths: readonly string[], opts: CollectOptions): Fi
     }
     if (!stat.isDirectory()) throw new UsageError(`not a file or directory: ${given}`);
 
-    const listed = gitListFiles(real);
+    const listed = opts.gitLists?.has(real) ? opts.gitLists.get(real)! : gitListFiles(real);
     // The walk never yields symlinks or special files; git's list can (and deleted tracked files).
     const verify = listed !== null && opts.checkFileType !== false;
     const candidates = listed ?? walkTree(real);

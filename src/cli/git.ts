@@ -1,7 +1,7 @@
 // Git queries, through the git binary: its own answer to "which files does this repository have"
 // and "which of them differ from HEAD" is the only exact one (.gitignore, info/exclude, global
 // excludes, negations, submodules). Every call is bounded; no git, or not a repository, means null.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 const GIT_TIMEOUT_MS = 60_000;
@@ -29,10 +29,24 @@ export function gitTopLevel(dir: string): string | null {
  * it, which saves asking for the top level first.
  */
 export function gitListFiles(dir: string): string[] | null {
-  // -x node_modules: a repository that forgot to ignore node_modules would otherwise list every
-  // untracked dependency file, all of which the CLI skips anyway.
-  const out = git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules']);
-  if (out === null) return null;
+  const out = git(dir, LS_FILES);
+  return out === null ? null : listedPaths(dir, out);
+}
+
+/** gitListFiles without blocking: the caller has work to do while git reads the tree. */
+export function gitListFilesAsync(dir: string): Promise<string[] | null> {
+  return new Promise((resolve) => {
+    execFile('git', LS_FILES, { cwd: dir, encoding: 'utf8', timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_BUFFER }, (err, out) => {
+      resolve(err ? null : listedPaths(dir, out));
+    }).stdin?.end();
+  });
+}
+
+// -x node_modules: a repository that forgot to ignore node_modules would otherwise list every
+// untracked dependency file, all of which the CLI skips anyway.
+const LS_FILES = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules'];
+
+function listedPaths(dir: string, out: string): string[] {
   const files = new Set<string>();
   // git prints normalised '/'-separated paths: on POSIX a concatenation is path.join without its
   // cost (measurable on tens of thousands of files).

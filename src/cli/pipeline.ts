@@ -24,6 +24,19 @@ export interface PipelineModule {
 
 let loaded: PipelineModule | undefined;
 
+/**
+ * Loads the pipeline with jscodeshift and the parsers, while the caller waits for something else
+ * (git). A failure here is left for the first real use to report.
+ */
+export function preloadPipeline(): void {
+  try {
+    pipeline();
+    (require('../../codemods/lib/parse') as { preloadParsers(): void }).preloadParsers();
+  } catch {
+    // reported where the pipeline is used
+  }
+}
+
 export function pipeline(): PipelineModule {
   loaded ??= require('../../codemods/pipeline') as PipelineModule;
   return loaded;

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import { mightBeRelevantBytes } from '../../codemods/lib/prefilter';
 import type { CliOptions } from './args';
-import { collectFiles } from './files';
+import { collectFiles, startGitLists } from './files';
+import { preloadPipeline } from './pipeline';
 import { Pool } from './pool';
 import { toFailure, type FileResult, type Mode } from './process-file';
 import { createProgress } from './progress';
@@ -69,7 +70,11 @@ class FileReader {
 }
 
 export async function scan(opts: CliOptions, mode: Mode, cwd: string): Promise<ScanResult> {
-  const listed = collectFiles(opts.paths, { extensions: opts.extensions, ignore: opts.ignore, cwd, checkFileType: false });
+  // git reads the tree in its own process; meanwhile this thread loads the parsers, which it needs
+  // as soon as one file passes the text filter (the main thread always takes files too).
+  const git = startGitLists(opts.paths, cwd);
+  if (git.asked > 0) preloadPipeline();
+  const listed = collectFiles(opts.paths, { extensions: opts.extensions, ignore: opts.ignore, cwd, checkFileType: false, gitLists: await git.done });
   const progress = createProgress(listed.sources.length, mode === 'migrate' ? 'migrating' : 'checking', process.stderr);
   const sources: string[] = [];
   const originals = new Map<string, string>();

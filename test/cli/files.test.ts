@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type * as Files from '../../src/cli/files';
 import { cleanup, dist, git, gitInitCommit, tempDir, writeTree } from './helpers';
 
-const { collectFiles, walkTree } = dist<typeof Files>('files.js');
+const { collectFiles, startGitLists, walkTree } = dist<typeof Files>('files.js');
 const EXTS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx'];
 
 afterAll(cleanup);
@@ -88,6 +88,25 @@ describe('collectFiles inside a git work tree', () => {
     const set = collectFiles(['.'], { extensions: EXTS, ignore: [], cwd: root });
     const expected = [...EXPECTED_SOURCES.filter((f) => f !== 'a.js'), 'new-untracked.js'].sort();
     expect(rel(root, set.sources)).toEqual(expected);
+  });
+
+  it('takes the same list from git when it was asked for ahead of time (scan loads the parsers meanwhile)', async () => {
+    const root = tempDir();
+    writeTree(root, TREE);
+    gitInitCommit(root);
+    writeTree(root, { 'new-untracked.js': '', 'logs/ignored-untracked.js': '' });
+    const ahead = startGitLists(['.', 'a.js', 'missing-dir'], root);
+    expect(ahead.asked).toBe(1); // the directory only: a file or a missing path is collectFiles' to judge
+    const gitLists = await ahead.done;
+    expect(gitLists.get(fs.realpathSync(root))?.length).toBeGreaterThan(10);
+    const opts = { extensions: EXTS, ignore: [], cwd: root };
+    expect(collectFiles(['.'], { ...opts, gitLists })).toEqual(collectFiles(['.'], opts));
+    // Outside a work tree git answers null, and the walk takes over as before.
+    const plain = tempDir();
+    writeTree(plain, TREE);
+    const none = await startGitLists(['.'], plain).done;
+    expect(none.get(fs.realpathSync(plain))).toBeNull();
+    expect(collectFiles(['.'], { ...opts, cwd: plain, gitLists: none }).sources.length).toBe(EXPECTED_SOURCES.length);
   });
 
   it('lists only the subdirectory given, from a cwd elsewhere', () => {
