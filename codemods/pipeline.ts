@@ -3,7 +3,7 @@
  * print once, and prove the output parses again.
  */
 import type { Context } from './lib/context';
-import { runSteps, type Step } from './lib/run';
+import { checkThenRun, runSteps, type PreCheck, type RunResult, type Step } from './lib/run';
 import type { Finding, ModuleFacts, PipelineOptions } from './lib/types';
 import { callbacksStep } from './callbacks';
 import { syncCallsStep } from './sync-calls';
@@ -50,18 +50,25 @@ export const PIPELINE_STEPS: ReadonlyArray<[string, Step]> = [
 export function migrateSource(source: string, filePath: string, options: RunOptions = {}): PipelineResult {
   const unchanged = { output: source, changed: false, findings: [], needsBridge: false, needsAgAuth: false };
   if (!mightBeRelevant(source)) return options.facts ? { ...unchanged, facts: NO_FACTS } : unchanged;
-  // Most files that pass the text filter are look-alikes: a read-only scan (no recast) decides
-  // whether the full, printing run is needed at all.
-  const pre = analyzeSource(source, filePath, options);
-  // A hand-off of a project callback engine to wrap is work even where check sees nothing.
-  const handoffToWrap = !!options.legacyEngineModules && pre.facts.engineHandoffs.some((h) => !h.wrapped);
-  if (pre.findings.length === 0 && !handoffToWrap) return options.facts ? { ...unchanged, facts: pre.facts } : unchanged;
   // --target bridge is the first, zero-risk step of a staged migration: only the imports move.
   // sc-auth 6 sync calls still move to *Sync there: the bridge without a callback returns a Promise.
-  const steps = options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS;
-  const r = runSteps(source, filePath, steps as Array<[string, Step]>, { ...options, hotPositions: pre.findings });
+  const steps = (options.target === 'bridge' ? PIPELINE_STEPS.filter(([name]) => name === 'imports' || name === 'sync-calls') : PIPELINE_STEPS) as Array<[string, Step]>;
+  // Most files that pass the text filter are look-alikes: a read-only scan decides whether the
+  // printing run is needed at all. A hand-off of a project callback engine to wrap is work even
+  // where check sees nothing.
+  const wanted = (pre: PreCheck) => pre.findings.length > 0 || (!!options.legacyEngineModules && pre.facts.engineHandoffs.some((h) => !h.wrapped));
+  let pre: PreCheck;
+  let r: RunResult | undefined;
+  const onOneTree = checkThenRun(source, filePath, checkStep as Step, steps, { ...options, facts: options.facts }, wanted);
+  if (onOneTree) {
+    ({ pre, result: r } = onOneTree);
+  } else {
+    pre = analyzeSource(source, filePath, options);
+    if (wanted(pre)) r = runSteps(source, filePath, steps, { ...options, hotPositions: pre.findings });
+  }
+  if (!r) return options.facts ? { ...unchanged, facts: pre.facts } : unchanged;
   // What the file exports is read from the source as written; what it leaves, from the result.
-  const facts = options.facts && r.facts ? { ...pre.facts, foreignNeeds: r.facts.foreignNeeds } : undefined;
+  const facts = options.facts && r.foreignNeeds ? { ...pre.facts, foreignNeeds: r.foreignNeeds } : undefined;
   return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth, ...(facts ? { facts } : {}) };
 }
 

@@ -36,16 +36,20 @@ export interface Context {
   prelude?: string[];
 }
 
+/**
+ * `shared`: the node index and analysis of an earlier context on the same tree, not edited since
+ * (migrate's read-only pass, then the printing run on one tree).
+ */
 export function createContext(j: JSCodeshift, root: Collection, file: string, source: string,
-  opts: PipelineOptions = {}): Context {
+  opts: PipelineOptions = {}, shared?: { nodes: NodeIndex; analysis: Analysis }): Context {
   const engineNames = opts.engineNames ?? [];
-  const nodes = new NodeIndex(j, root);
+  const nodes = shared ? shared.nodes : new NodeIndex(j, root);
   return {
     j, root, file, source,
     target: opts.target ?? 'ag-auth',
     engineNames,
     findings: [],
-    analysis: new Analysis(nodes, engineNames, { file, engineModules: opts.engineModules }),
+    analysis: shared ? shared.analysis : new Analysis(nodes, engineNames, { file, engineModules: opts.engineModules }),
     nodes,
     needsBridge: false,
     importsAgAuth: false,
@@ -136,17 +140,18 @@ function leadingComments(node: any): any[] {
 
 const sourceLines = new WeakMap<Context, string[]>();
 
-/** `// sc-auth-bridge-ignore` on the line above (or on the statement) silences findings and TODOs. */
+/**
+ * `// sc-auth-bridge-ignore` on the line above the call or above its statement, or on either line,
+ * silences findings and TODOs. Read from the text, not from the comments attached to the tree:
+ * check's tree and migrate's attach comments differently.
+ */
 export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
-  const stmt = enclosingStatement(path);
-  if (leadingComments(stmt.node).some((c: any) => String(c.value).includes(IGNORE_MARK))) return true;
-  const line = positionOf(ctx, path.node).line;
-  if (!line) return false;
   let lines = sourceLines.get(ctx);
   if (!lines) sourceLines.set(ctx, (lines = ctx.source.split('\n')));
-  const above = lines[line - 2] || '';
-  const same = lines[line - 1] || '';
-  return above.includes(IGNORE_MARK) || same.includes(IGNORE_MARK);
+  const marked = (line: number) => line > 0 && ((lines![line - 2] ?? '').includes(IGNORE_MARK) || (lines![line - 1] ?? '').includes(IGNORE_MARK));
+  if (marked(positionOf(ctx, path.node).line)) return true;
+  const stmt = enclosingStatement(path);
+  return stmt.node !== path.node && marked(positionOf(ctx, stmt.node).line);
 }
 
 /** recast drops `loc` on some nodes (an exported declaration): the parser's offset still holds. */

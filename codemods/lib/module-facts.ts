@@ -28,11 +28,13 @@ export function moduleFacts(ctx: Context): ModuleFacts {
 export function engineExports(ctx: Context): string[] {
   const out = new Set<string>();
   const isEngine = (p: ASTPath<any>, node: any) => isInstanceLike(ctx.analysis.engineKind(p, node)) || isAgAuthInstance(p, node);
-  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
-    if (p.node.operator !== '=') return;
-    const target = exportTarget(p.node.left);
-    if (!target) return;
-    const right = unwrap(p.node.right);
+  for (const n of ctx.nodes.nodesOfType('AssignmentExpression')) {
+    // Paths (and scope lookups) only for assignments to an export.
+    const target = n.operator === '=' ? exportTarget(n.left) : undefined;
+    if (!target) continue;
+    const p = ctx.nodes.pathOf(n);
+    if (!p || p.node !== n) continue;
+    const right = unwrap(n.right);
     if (isEngine(p, right)) out.add(target);
     else if (target === 'module.exports' && right.type === 'ObjectExpression') {
       for (const prop of right.properties) {
@@ -41,7 +43,7 @@ export function engineExports(ctx: Context): string[] {
         if (typeof key === 'string' && isEngine(p, prop.value)) out.add(key);
       }
     }
-  });
+  }
   ctx.nodes.of('ExportDefaultDeclaration').forEach((p: ASTPath<any>) => {
     if (isEngine(p, p.node.declaration)) out.add('default');
   });

@@ -69,24 +69,6 @@ export function hasFlowPragma(code: string): boolean {
   return !!head && /@flow\b/.test(head[0]);
 }
 
-/**
- * migrate parses a file read-only first (does it need the printing run at all?) and, for most
- * files that pass the text filter, again for recast. Once this thread has made a printable parse,
- * read-only parses also keep babel's tokens and the last tree is handed to recast when it asks to
- * parse the very same text: babel's output for the same text and options is the same, and the
- * read-only run only reads the tree (run.ts throws if it edits). recast parses the text with tabs
- * expanded, so an indented-with-tabs file is simply parsed again.
- */
-let printableParses = false;
-let kept: { name: ParserName; code: string; ast: any } | undefined;
-
-function takeKept(name: ParserName, code: string): any {
-  const k = kept;
-  if (!k || k.name !== name || k.code !== code) return undefined;
-  kept = undefined;
-  return k.ast;
-}
-
 /** A jscodeshift-compatible parser object. Module first, then script (old sloppy-mode CommonJS). */
 function makeParser(name: ParserName, tokens = true) {
   const plugins = pluginsFor(name);
@@ -104,10 +86,6 @@ function makeParser(name: ParserName, tokens = true) {
   const flowBase = { ...base, plugins: FLOW_PLUGINS };
   return {
     parse(code: string) {
-      if (tokens) {
-        const reused = takeKept(name, code);
-        if (reused) return reused;
-      }
       const options = name === 'babel' && hasFlowPragma(code) ? flowBase : base;
       try {
         return babelParser().parse(code, { ...options, sourceType: 'module' } as any);
@@ -140,11 +118,9 @@ export function parsePlain(source: string, filePath: string): { j: JSCodeshift; 
   let parser = plain.get(name);
   if (!parser) plain.set(name, (parser = makeParser(name, false)));
   const j = jFor(filePath);
-  kept = undefined;
   try {
-    const ast = printableParses ? makeTokenParser(name).parse(source) : parser.parse(source);
+    const ast = parser.parse(source);
     readOnlyTrees.add(ast);
-    if (printableParses) kept = { name, code: source, ast };
     return { j, root: j(ast) };
   } catch (err: any) {
     const loc = err && err.loc ? err.loc : undefined;
@@ -176,19 +152,6 @@ export function jFor(filePath: string): JSCodeshift {
   return j;
 }
 
-/** The grammar of jFor's parser, without the hand-over (a fresh parse, with tokens). */
-const tokenParsers = new Map<ParserName, { parse(code: string): any }>();
-function makeTokenParser(name: ParserName): { parse(code: string): any } {
-  let p = tokenParsers.get(name);
-  if (!p) {
-    const inner = makeParser(name, true);
-    // makeParser(…, true) would hand back the kept tree: bypass it by clearing first.
-    p = { parse: (code: string) => { kept = undefined; return inner.parse(code); } };
-    tokenParsers.set(name, p);
-  }
-  return p;
-}
-
 /**
  * Parses for a printing run with the lazy copy of print-tree.ts: only the nodes around `hot` offsets
  * are copied. The tree it returns has frozen parts: a step that edits one throws a TypeError, and
@@ -196,7 +159,6 @@ function makeTokenParser(name: ParserName): { parse(code: string): any } {
  */
 export function parseForEdit(source: string, filePath: string, hot: ((text: string) => number[]) | 'all'): { j: JSCodeshift; root: Collection } {
   const j = jFor(filePath);
-  printableParses = true;
   try {
     return { j, root: j(parseForPrinting(source, makeParser(parserFor(filePath)), hot) as any) };
   } catch (err: any) {

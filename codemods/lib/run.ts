@@ -5,7 +5,7 @@ import { assertParses, parseForEdit, parsePlain, parseSource, ParseError } from 
 import { hotOffsets, lineStarts } from './print-tree';
 import { detectStyle, print, retabNewLines } from './print';
 import type { Finding, ModuleFacts, PipelineOptions } from './types';
-import { moduleFacts } from './module-facts';
+import { foreignNeeds, moduleFacts } from './module-facts';
 import { DROP_PLACEHOLDER, STATEMENT_PLACEHOLDER } from './calls';
 
 export type Step = (ctx: Context) => void;
@@ -32,8 +32,10 @@ export interface RunResult {
   needsBridge: boolean;
   importsAgAuth: boolean;
   importsBridge: boolean;
-  /** Only when asked for (opts.facts). */
+  /** A read-only run's ModuleFacts, when asked for (opts.facts). */
   facts?: ModuleFacts;
+  /** A printing run's: what the result still needs of engines it did not create (opts.facts). */
+  foreignNeeds?: ModuleFacts['foreignNeeds'];
 }
 
 export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
@@ -56,6 +58,42 @@ export function runSteps(source: string, file: string, steps: Array<[string, Ste
     }
   }
   return runOn(parseSource(source, file), original, source, file, steps, opts, swapSeparators);
+}
+
+export interface PreCheck { findings: Finding[]; facts: ModuleFacts }
+
+/**
+ * migrate's two runs on one tree: the read-only `check` step, then, when `wanted(pre)`, the printing
+ * steps on the same lazy copy, with the node index and analysis the check built. undefined when the
+ * file needs the two-parse path of analyzeSource + runSteps: recast's rendering differs from the
+ * text (CRLF, tabs, line separators), so the check's columns would not be the file's, or a step of
+ * the check reached into a shared part of the tree.
+ */
+export function checkThenRun(source: string, file: string, check: Step, steps: Array<[string, Step]>,
+  opts: PipelineOptions & { facts?: boolean }, wanted: (pre: PreCheck) => boolean): { pre: PreCheck; result?: RunResult } | undefined {
+  if (!lazyCopies || /[\t\r\u2028\u2029]/.test(source)) return undefined;
+  const parsed = parseForEdit(source, file, lazyCopies === 'nothing-hot' ? () => [] : (text) => hotOffsets(text, [], opts.engineNames ?? []));
+  const checked = createContext(parsed.j, parsed.root, file, source, opts);
+  let pre: PreCheck;
+  try {
+    checked.transform = 'check';
+    check(checked);
+    if (checked.changed) throw new Error(`internal: a read-only run edited ${file}`);
+    checked.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    pre = { findings: checked.findings, facts: moduleFacts(checked) };
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    fallbacks++;
+    return undefined;
+  }
+  if (!wanted(pre)) return { pre };
+  try {
+    return { pre, result: runOn(parsed, source, source, file, steps, opts, false, checked) };
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    fallbacks++;
+    return { pre, result: runOn(parseSource(source, file), source, source, file, steps, opts, false) };
+  }
 }
 
 let lazyCopies: boolean | 'nothing-hot' = true;
@@ -90,9 +128,10 @@ function positionsIn(text: string, positions: Array<{ line: number; column: numb
 }
 
 function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, source: string, file: string,
-  steps: Array<[string, Step]>, opts: PipelineOptions & { readOnly?: boolean; facts?: boolean }, swapSeparators: boolean): RunResult {
+  steps: Array<[string, Step]>, opts: PipelineOptions & { readOnly?: boolean; facts?: boolean }, swapSeparators: boolean,
+  shared?: Context): RunResult {
   const { j, root } = parsed;
-  const ctx = createContext(j, root, file, source, opts);
+  const ctx = createContext(j, root, file, source, opts, shared);
   let indexed = ctx.version;
   for (const [name, step] of steps) {
     ctx.transform = name;
@@ -100,9 +139,13 @@ function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, s
     step(ctx);
   }
   let facts: ModuleFacts | undefined;
+  let needs: ModuleFacts['foreignNeeds'] | undefined;
   if (opts.facts) {
     if (ctx.version !== indexed) ctx.nodes.reset();
-    facts = moduleFacts(ctx);
+    // What the file exports is read from the source as written (the read-only run); what it
+    // leaves, from the result.
+    if (opts.readOnly) facts = moduleFacts(ctx);
+    else needs = foreignNeeds(ctx);
   }
   let output = original;
   if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);
@@ -128,7 +171,7 @@ function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, s
   ctx.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return {
     output, changed: ctx.changed, findings: ctx.findings, needsBridge: ctx.needsBridge,
-    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge, facts,
+    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge, facts, foreignNeeds: needs,
   };
 }
 

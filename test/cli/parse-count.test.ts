@@ -1,7 +1,8 @@
-// migrate hands the read-only pre-check's babel tree to recast when it parses the same text
-// (codemods/lib/parse.ts). The first migrateSource of a process cannot reuse (no printable parse
-// yet), every later one does: the same source migrated first and again must give the same output
-// and findings, for tab-indented and CRLF files (recast parses a changed text: no reuse), TS and JSX.
+// migrate runs its read-only pre-check and its printing steps on one tree (codemods/lib/run.ts,
+// checkThenRun): babel parses a file once, and its output once more to prove it parses. A file
+// whose text recast renders differently (tabs, CRLF) takes the two-parse path: pre-check, then
+// recast's parse. Either way the output and findings must not depend on what the process did
+// before: the same source migrated in a fresh process, and again in a warm one, gives the same.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,8 +62,8 @@ function child(args: string[]): Record<string, any> {
   return JSON.parse(r.stdout);
 }
 
-describe('the pre-check tree handed to recast', () => {
-  it('gives the output and findings of a fresh parse', () => {
+describe('parses per migration', () => {
+  it('one tree (two for tabs and CRLF) and the output check; the same result in a fresh and a warm process', () => {
     const reused = child(['reuse', JSON.stringify(SAMPLES)]);
     for (const name of Object.keys(SAMPLES)) {
       const fresh = child(['fresh', JSON.stringify(SAMPLES), name])[name];
@@ -70,11 +71,11 @@ describe('the pre-check tree handed to recast', () => {
       expect(fresh.output, name).not.toBe(SAMPLES[name]);
       expect(reused[name], name).toEqual(fresh);
       expect(reused[`${name} again`], name).toEqual(fresh);
-      // babel parses per migration: pre-check, recast's, and the output's syntax check in a fresh
-      // process; in the warm one recast's is the pre-check's tree handed over, except where recast
-      // parses a different text (it expands tabs and normalises CRLF line ends first).
-      expect(child(['fresh', JSON.stringify(SAMPLES), name])[`${name} parses`], name).toBe(3);
-      expect(reused[`${name} parses`], name).toBe(name === 'tabs.js' || name === 'crlf.js' ? 3 : 2);
+      // recast renders tabs and CRLF line ends differently from the file: the check's columns
+      // would not be the file's, so those take the pre-check's own parse.
+      const parses = name === 'tabs.js' || name === 'crlf.js' ? 3 : 2;
+      expect(child(['fresh', JSON.stringify(SAMPLES), name])[`${name} parses`], name).toBe(parses);
+      expect(reused[`${name} parses`], name).toBe(parses);
       if (name === 'crlf.js') expect(fresh.output.replace(/\r\n/g, '')).not.toMatch(/\n/);
       if (name === 'tabs.js') expect(fresh.output).toMatch(/^\t/m);
     }
