@@ -6,14 +6,14 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './lib/context';
-import { asyncProperty, classifyCall, optionsLiteral, stripAsyncOption } from './lib/calls';
+import { asyncProperty, classifyCall, isEngineMethodCall, optionsLiteral, stripAsyncOption } from './lib/calls';
 import { syncMode } from './lib/sync-mode';
 import { isInstanceLike } from './lib/analysis';
 import { standalone } from './lib/run';
 
 export function asyncOptionStep(ctx: Context): void {
   const { j, root } = ctx;
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  ctx.nodes.callsWhere(isEngineMethodCall).forEach((p: ASTPath<any>) => {
     const call = classifyCall(ctx, p);
     if (!call || !call.kind || call.callbackIndex >= 0 || call.ambiguous) return;
     const lit = optionsLiteral(ctx, call);

@@ -5,7 +5,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, isIgnored, leaveForReview } from './lib/context';
-import { classifyCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
+import { classifyCall, isEngineMethodCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
 import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
 import { laterCodeReason, orderQuery, statementOf } from './lib/order';
@@ -16,7 +16,7 @@ import { standalone } from './lib/run';
 export function callbacksStep(ctx: Context): void {
   const { j, root } = ctx;
   const calls: EngineCall[] = [];
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  ctx.nodes.callsWhere(isEngineMethodCall).forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c) calls.push(c);
   });
@@ -52,13 +52,13 @@ export function callbacksStep(ctx: Context): void {
 
 /** `util.promisify(engine.signToken)`, `engine.verifyToken.bind(engine)`: callers we cannot see. */
 function methodsUsedAsValues(ctx: Context): void {
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  ctx.nodes.callsWhere((n) => { const name = propName(n.callee); return name === 'call' || name === 'apply'; }).forEach((p: ASTPath<any>) => {
     if (isClassCalledAsFunction(ctx.analysis, p)) leaveForReview(ctx, p, CLASS_CALLED_MESSAGE);
   });
   for (const site of testDoubleSites(ctx)) leaveForReview(ctx, site.path, site.message);
-  ctx.nodes.of('MemberExpression', 'OptionalMemberExpression').forEach((p: ASTPath<any>) => {
+  const isMethod = (n: any) => { const name = propName(n); return name === 'signToken' || name === 'verifyToken'; };
+  ctx.nodes.where(['MemberExpression', 'OptionalMemberExpression'], isMethod).forEach((p: ASTPath<any>) => {
     const name = propName(p.node);
-    if (name !== 'signToken' && name !== 'verifyToken') return;
     const parent = p.parent && p.parent.node;
     if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;
     if (parent && (parent.type === 'AssignmentExpression') && parent.left === p.node) return;
@@ -90,9 +90,9 @@ function asyncOutOfReach(ctx: Context, call: EngineCall): boolean {
   const scope = call.path.scope && call.path.scope.lookup(arg.name);
   if (!scope) return false;
   let assigned = false;
-  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
+  ctx.nodes.where(['AssignmentExpression'], (n) => propName(unwrap(n.left)) === 'async').forEach((p: ASTPath<any>) => {
     const left = unwrap(p.node.left);
-    if (propName(left) === 'async' && unwrap(left.object).type === 'Identifier' && unwrap(left.object).name === arg.name) assigned = true;
+    if (unwrap(left.object).type === 'Identifier' && unwrap(left.object).name === arg.name) assigned = true;
   });
   if (assigned) return true;
   const lit = optionsLiteral(ctx, call);

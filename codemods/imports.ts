@@ -37,12 +37,12 @@ export function importsStep(ctx: Context): void {
   ctx.changed = true; ctx.version++;
 }
 
+const STRINGS = ['StringLiteral', 'Literal', 'TemplateLiteral'];
+
 /** The first sc-auth module string of the file (where a file-level finding points). */
 function firstLegacySource(ctx: Context): any {
   let first: any;
-  ctx.nodes.of('StringLiteral', 'Literal', 'TemplateLiteral').forEach((p: ASTPath<any>) => {
-    if (isLegacySource(p.node) && (!first || p.node.start < first.start)) first = p.node;
-  });
+  for (const n of ctx.nodes.nodesOfType(...STRINGS)) if (isLegacySource(n) && (!first || n.start < first.start)) first = n;
   return first;
 }
 
@@ -66,8 +66,7 @@ function setSource(ctx: Context, lit: any, value: string): void {
 /** Drop-in switch: only the module string changes. */
 function toBridge(ctx: Context): void {
   const { j, root } = ctx;
-  ctx.nodes.of('StringLiteral', 'Literal', 'TemplateLiteral').forEach((p: ASTPath<any>) => {
-    if (!isLegacySource(p.node) || stringValue(p.node) === BRIDGE_MODULE) return;
+  ctx.nodes.where(STRINGS, (n) => isLegacySource(n) && stringValue(n) !== BRIDGE_MODULE).forEach((p: ASTPath<any>) => {
     const parent = p.parent.node;
     const ok = /^(ImportDeclaration|ExportNamedDeclaration|ExportAllDeclaration|TSExternalModuleReference|ImportExpression)$/.test(parent.type) ||
       (parent.type === 'CallExpression' && parent.arguments[0] === p.node);
@@ -203,7 +202,8 @@ function planAgAuth(ctx: Context): Plan {
     if (isLegacySource(p.node.source)) fail('export * from sc-auth', p.node);
   });
 
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  // Only calls that name sc-auth (require, import(), jest.mock, require.resolve) are looked at.
+  ctx.nodes.callsWhere((n) => n.arguments.length > 0 && isLegacySource(n.arguments[0])).forEach((p: ASTPath<any>) => {
     const n = p.node;
     const dynamic = isLegacyDynamicImport(n);
     if (!isLegacyRequire(n) && !dynamic) {

@@ -7,7 +7,7 @@
  */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, isIgnored, leaveForReview } from './lib/context';
-import { asyncProperty, classifyCall, type EngineCall, hasSpread, stripAsyncOption } from './lib/calls';
+import { asyncProperty, classifyCall, type EngineCall, hasSpread, isEngineMethodCall, stripAsyncOption } from './lib/calls';
 import { isInstanceLike, unwrap } from './lib/analysis';
 import { nearestFunction, syncMode } from './lib/sync-mode';
 import { standalone } from './lib/run';
@@ -17,7 +17,7 @@ import { onScAuth6 } from './lib/project';
 export function syncCallsStep(ctx: Context): void {
   const { j, root } = ctx;
   const calls: EngineCall[] = [];
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  ctx.nodes.callsWhere(isEngineMethodCall).forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c && c.callbackIndex < 0 && !c.ambiguous && (isInstanceLike(c.kind) || c.kind === 'named' || (c.kind === 'server' && onScAuth6(ctx)))) calls.push(c);
   });

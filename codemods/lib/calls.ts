@@ -52,6 +52,14 @@ function identifierIsFunction(path: ASTPath<any>, name: string): boolean | undef
   return CALLBACK_NAME.test(name) ? true : undefined;
 }
 
+/** A call classifyCall can classify at all: `x.signToken(...)` and the other engine methods. */
+export function isEngineMethodCall(node: any): boolean {
+  const callee = node.callee;
+  if (!callee || (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression')) return false;
+  const method = propName(callee);
+  return !!method && METHODS.has(method);
+}
+
 export function classifyCall(ctx: Context, path: ASTPath<any>): EngineCall | null {
   const node = path.node;
   const callee = node.callee;

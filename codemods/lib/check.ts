@@ -1,7 +1,7 @@
 /** Read-only scan for every legacy usage left in a file (the CLI's `check`), and the bridge decision. */
 import type { ASTPath } from 'jscodeshift';
 import { type Context, report } from './context';
-import { asyncProperty, classifyCall, type EngineCall, optionsFromEngineMethod, optionsLiteral } from './calls';
+import { asyncProperty, classifyCall, type EngineCall, isEngineMethodCall, optionsFromEngineMethod, optionsLiteral } from './calls';
 import { isClassCalledAsFunction, isLegacySource, isLegacyRequire, isLegacyDynamicImport, propName, stringValue, isInstanceLike } from './analysis';
 
 export const SUBCLASS_MESSAGE = 'convert the subclass to return Promises (ag-auth\'s methods take no callback) by hand';
@@ -11,9 +11,11 @@ import { onScAuth6 } from './project';
 import { bridgedAt, engineForOldServer, findCallbackEngines, findEngineDefs, unknownServerEngine } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
+const isMethodName = (name: string | undefined): boolean => name === 'signToken' || name === 'verifyToken';
+
 function engineCalls(ctx: Context): EngineCall[] {
   const out: EngineCall[] = [];
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  ctx.nodes.callsWhere(isEngineMethodCall).forEach((p: ASTPath<any>) => {
     const c = classifyCall(ctx, p);
     if (c) out.push(c);
   });
@@ -28,7 +30,8 @@ function engineCalls(ctx: Context): EngineCall[] {
  */
 export function testDoubleSites(ctx: Context): Array<{ path: ASTPath<any>; message: string }> {
   const out: Array<{ path: ASTPath<any>; message: string }> = [];
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  const mayBeDouble = (n: any) => n.arguments.some((a: any, i: number) => (i > 0 && isMethodName(stringValue(a))) || (a && a.type === 'ObjectExpression'));
+  ctx.nodes.callsWhere(mayBeDouble).forEach((p: ASTPath<any>) => {
     const args = p.node.arguments;
     for (let i = 0; i + 1 < args.length; i++) {
       const name = stringValue(args[i + 1]);
@@ -55,9 +58,9 @@ export function leftoversNeedBridge(ctx: Context): boolean {
     if (call.method === 'signToken' && isInstanceLike(call.kind) && optionsFromEngineMethod(call)) return true;
   }
   let sync = false;
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
-    const name = propName(p.node.callee);
-    if ((name === 'signTokenSync' || name === 'verifyTokenSync') && ctx.analysis.engineKind(p, p.node.callee.object)) sync = true;
+  const isSyncName = (n: any) => { const name = propName(n.callee); return name === 'signTokenSync' || name === 'verifyTokenSync'; };
+  ctx.nodes.callsWhere(isSyncName).forEach((p: ASTPath<any>) => {
+    if (ctx.analysis.engineKind(p, p.node.callee.object)) sync = true;
   });
   return sync;
 }
@@ -85,7 +88,9 @@ export function checkStep(ctx: Context): void {
     const ref = p.node.moduleReference;
     if (ref && ref.expression && isLegacySource(ref.expression)) importSite(p, ref.expression);
   });
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  const mayImport = (n: any) => isLegacyRequire(n) || isLegacyDynamicImport(n) ||
+    (n.callee.type === 'MemberExpression' && /^(mock|doMock|resolve)$/.test(propName(n.callee) || '') && isLegacySource(n.arguments[0]));
+  ctx.nodes.callsWhere(mayImport).forEach((p: ASTPath<any>) => {
     const n = p.node;
     if (isLegacyRequire(n)) importSite(p, n.arguments[0]);
     else if (isLegacyDynamicImport(n)) importSite(p, n.type === 'ImportExpression' ? n.source : n.arguments[0]);
@@ -112,9 +117,8 @@ export function checkStep(ctx: Context): void {
     const a = opts && asyncProperty(opts.node);
     if (a && call.method === 'signToken') report(ctx, call.path, 'async-option', "'async' in signToken() options: ag-auth rejects it (\"async\" is not allowed in \"options\")", a.prop);
   }
-  ctx.nodes.of('MemberExpression', 'OptionalMemberExpression').forEach((p: ASTPath<any>) => {
+  ctx.nodes.where(['MemberExpression', 'OptionalMemberExpression'], (n) => isMethodName(propName(n))).forEach((p: ASTPath<any>) => {
     const name = propName(p.node);
-    if (name !== 'signToken' && name !== 'verifyToken') return;
     const parent = p.parent && p.parent.node;
     if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;
     if (parent && parent.type === 'AssignmentExpression' && parent.left === p.node) return;
@@ -122,7 +126,8 @@ export function checkStep(ctx: Context): void {
     if (propName(p.node.object) === 'prototype') return report(ctx, p, 'manual-review', `${name} is called through the AuthEngine prototype (a subclass engine): ${SUBCLASS_MESSAGE}`);
     report(ctx, p, 'manual-review', `${name} is used as a value (bound, promisified or stored): its callers pass callbacks`);
   });
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
+  const isCallOrApply = (n: any) => { const name = propName(n.callee); return name === 'call' || name === 'apply'; };
+  ctx.nodes.callsWhere(isCallOrApply).forEach((p: ASTPath<any>) => {
     if (isClassCalledAsFunction(ctx.analysis, p)) report(ctx, p, 'manual-review', CLASS_CALLED_MESSAGE);
   });
   for (const site of testDoubleSites(ctx)) report(ctx, site.path, 'manual-review', site.message);

@@ -19,18 +19,20 @@ const SC_CODE = /['"`](socketcluster|socketcluster-server|sc-auth)['"`/]|\b(scSe
 /** Expressions given to SocketCluster as its auth engine. */
 export function engineArguments(ctx: Context): ASTPath<any>[] {
   const out: ASTPath<any>[] = [];
-  ctx.nodes.calls().forEach((p: ASTPath<any>) => {
-    if (propName(p.node.callee) === 'setAuthEngine' && p.node.arguments.length >= 1) out.push(p.get('arguments', 0));
+  ctx.nodes.callsWhere((n) => propName(n.callee) === 'setAuthEngine' && n.arguments.length >= 1).forEach((p: ASTPath<any>) => {
+    out.push(p.get('arguments', 0));
   });
-  ctx.nodes.of('ObjectExpression').forEach((p: ASTPath<any>) => {
+  const hasAuthEngineKey = (n: any) => n.properties.some((prop: any) => (prop.type === 'ObjectProperty' || prop.type === 'Property') && !prop.computed &&
+    (prop.key.name ?? prop.key.value) === 'authEngine');
+  ctx.nodes.where(['ObjectExpression'], hasAuthEngineKey).forEach((p: ASTPath<any>) => {
     p.get('properties').each((pp: any) => {
       const prop = pp.node;
       if ((prop.type === 'ObjectProperty' || prop.type === 'Property') && !prop.computed &&
         (prop.key.name ?? prop.key.value) === 'authEngine') out.push(pp.get('value'));
     });
   });
-  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
-    if (propName(p.node.left) === 'authEngine') out.push(p.get('right'));
+  ctx.nodes.where(['AssignmentExpression'], (n) => propName(n.left) === 'authEngine').forEach((p: ASTPath<any>) => {
+    out.push(p.get('right'));
   });
   return out;
 }
@@ -68,7 +70,7 @@ function declOf(ctx: Context, path: ASTPath<any>, name: string, depth: number): 
 /** `Name.prototype.signToken = function (...) {}` assignments. */
 function prototypeOf(ctx: Context, name: string): any[] {
   const out: any[] = [];
-  ctx.nodes.of('AssignmentExpression').forEach((p: ASTPath<any>) => {
+  ctx.nodes.where(['AssignmentExpression'], (n) => METHOD_NAMES.has(propName(n.left) || '')).forEach((p: ASTPath<any>) => {
     const left = p.node.left;
     if (left.type === 'MemberExpression' && METHOD_NAMES.has(propName(left) || '') && propName(left.object) === 'prototype' &&
       unwrap(left.object.object).type === 'Identifier' && unwrap(left.object.object).name === name) out.push({ protoAssignment: p });

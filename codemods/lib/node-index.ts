@@ -12,6 +12,8 @@ const SKIP = new Set(['loc', 'start', 'end', 'extra', 'comments', 'leadingCommen
 
 interface Link { parent: any; key: string; index: number }
 
+const CALLS = ['CallExpression', 'OptionalCallExpression'];
+
 export class NodeIndex {
   private groups: Map<string, any[]> | null = null;
   private links: Map<any, Link> | null = null;
@@ -148,6 +150,20 @@ export class NodeIndex {
     return out;
   }
 
+  /**
+   * `of(...types)` narrowed by a test on the node itself, before any path is made: a pass that
+   * wants the few calls named signToken should not pay for a NodePath of every call in the file.
+   */
+  where(types: readonly string[], test: (node: any) => boolean): ASTPath<any>[] {
+    const out: ASTPath<any>[] = [];
+    for (const n of this.nodesOf(types as string[])) {
+      if (!test(n)) continue;
+      const p = this.pathOf(n);
+      if (p && p.node === n) out.push(p);
+    }
+    return out;
+  }
+
   /** Identifiers with one name: the common query, without making paths for every identifier. */
   identifiers(name: string): ASTPath<any>[] {
     const out: ASTPath<any>[] = [];
@@ -160,7 +176,12 @@ export class NodeIndex {
   }
 
   calls(): ASTPath<any>[] {
-    return this.of('CallExpression', 'OptionalCallExpression');
+    return this.of(...CALLS);
+  }
+
+  /** Calls whose node passes `test` (see where). */
+  callsWhere(test: (node: any) => boolean): ASTPath<any>[] {
+    return this.where(CALLS, test);
   }
 
   private callList: ASTPath<any>[] | null = null;
