@@ -45,7 +45,7 @@ export function projectPass(input: ProjectPassInput): void {
     if (!out) {
       out = [];
       for (const spec of relativeSpecifiers(originals.get(file) ?? '')) {
-        const target = resolveLocal(file, spec, known);
+        const target = resolveLocal(file, spec, (f) => known(f) || Object.prototype.hasOwnProperty.call(outside, f));
         if (target && target !== file) out.push(target);
       }
       specifiers.set(file, out);
@@ -54,6 +54,10 @@ export function projectPass(input: ProjectPassInput): void {
   };
   const resultOf = (file: string) => results[index.get(file)!];
   const factsOf = (r: FileResult): ModuleFacts | undefined => (r.status === 'failed' ? undefined : r.facts);
+  // check of part of a project (`check src/login.js`, the files a change touched): an engine that
+  // login.js imports from a file outside the run is still an engine. (migrate does not convert
+  // such calls: the engine's module would stay on sc-auth, which needs the callback.)
+  const outside: Record<string, string[]> = options.mode === 'check' ? outsideEngineModules(input, results, known, factsOf) : {};
 
   let engineModules: Record<string, string[]> = {};
   const perFile = new Map<string, PerFile>();
@@ -68,7 +72,7 @@ export function projectPass(input: ProjectPassInput): void {
   // (`lib/index.js`: `module.exports = { auth: require('./auth') }`), which pass them on.
   const relays = relayModules(input, results, factsOf);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const next: Record<string, string[]> = {};
+    const next: Record<string, string[]> = { ...outside };
     for (const r of results) {
       const facts = factsOf(r);
       if (facts && facts.engineExports.length > 0) next[r.file] = facts.engineExports;
@@ -94,6 +98,42 @@ export function projectPass(input: ProjectPassInput): void {
   } else if (options.mode === 'check') {
     wrapLegacyHandoffs(results, known, cwd, rerun, factsOf, /* wrapNow */ false);
   }
+}
+
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/**
+ * Engine modules that files of the run import directly from outside it (not among the run's
+ * sources, not in node_modules, not a symlink): read and analysed, never reported on.
+ */
+function outsideEngineModules(input: ProjectPassInput, results: readonly FileResult[], known: (f: string) => boolean,
+  factsOf: (r: FileResult) => ModuleFacts | undefined): Record<string, string[]> {
+  const inRun = new Set(input.sources ?? []);
+  const isOutsideSource = (f: string): boolean => {
+    if (known(f) || inRun.has(f) || !SOURCE_FILE.test(f) || /[\\/]node_modules[\\/]/.test(f)) return false;
+    try {
+      return fs.lstatSync(f).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const out: Record<string, string[]> = {};
+  const seen = new Set<string>();
+  for (const r of results) {
+    if (!factsOf(r)) continue;
+    for (const spec of relativeSpecifiers(input.originals.get(r.file) ?? '')) {
+      const target = resolveLocal(r.file, spec, isOutsideSource);
+      if (!target || seen.has(target)) continue;
+      seen.add(target);
+      try {
+        const facts = pipeline().analyzeSource(fs.readFileSync(target, 'utf8'), target, { target: input.options.target, engineNames: input.options.engineNames });
+        if (facts.facts.engineExports.length > 0) out[target] = facts.facts.engineExports;
+      } catch {
+        // unreadable or unparsable: not known to export an engine
+      }
+    }
+  }
+  return out;
 }
 
 /**

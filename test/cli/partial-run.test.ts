@@ -47,6 +47,20 @@ describe('a run over part of a package', () => {
     expect(node(dir, 'login.js')).toBe(before);
   });
 
+  it('check login.js alone (the files a change touched): the engine it imports from engine.js, outside the run, is still an engine', () => {
+    const dir = project(ENGINE_AND_LOGIN);
+    const r = run(['check', '--json', 'login.js'], dir);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    // engine.js is read for what it exports, not reported on: the run named login.js only.
+    expect(doc.findings.map((f: any) => `${f.file}:${f.line} ${f.rule}`)).toEqual(['login.js:2 callback-call']);
+    // migrate does not convert it from there: engine.js would stay on sc-auth, which needs the callback.
+    const before = node(dir, 'login.js');
+    run(['migrate', 'login.js'], dir);
+    expect(read(dir, 'login.js')).toBe(ENGINE_AND_LOGIN['login.js']);
+    expect(node(dir, 'login.js')).toBe(before);
+  });
+
   it('--ignore a file that still requires sc-auth: package.json keeps sc-auth, adds what the migrated files import, and says why', () => {
     const dir = project({
       'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
