@@ -437,6 +437,15 @@ export class Analysis {
         if (typed || created) this.thisMembers.add(id.name);
       });
     }
+    // An imported engine the file assigns something else to (`let { engine } = require('./engine');
+    // ... engine = custom;`) may hold another object when a call runs: not known to be the engine.
+    for (const n of this.nodes.nodesOfType('AssignmentExpression')) {
+      if (n.left.type !== 'Identifier' || !this.engines.mayHold(n.left.name)) continue;
+      const p = this.nodes.pathOf(n);
+      if (!p || p.node !== n || this.engines.lookup(p, n.left.name) !== 'imported') continue;
+      if (this.engineKind(p, n.right) === 'imported') continue;
+      this.engines.remove(p.scope.lookup(n.left.name) || p.scope, n.left.name);
+    }
   }
 
   private addOwnerMember(owner: string, member: string): void {

@@ -61,6 +61,27 @@ describe('a run over part of a package', () => {
     expect(node(dir, 'login.js')).toBe(before);
   });
 
+  it('an imported engine binding the file reassigns is not taken for the engine: its callback call is kept, and the engine stays on the bridge', () => {
+    const dir = project({
+      ...ENGINE_AND_LOGIN,
+      'login.js': [
+        "let { engine } = require('./engine');",
+        "const custom = { signToken(t, k, o, cb) { cb(null, 'custom-token'); } };",
+        'exports.later = () => { engine = custom; };',
+        "exports.sign = (done) => engine.signToken({ u: 1 }, 'k', {}, (err, t) => done(err, typeof t));",
+        '',
+      ].join('\n'),
+      'engine.js': "const { AuthEngine } = require('sc-auth');\nexports.engine = new AuthEngine();\n",
+      'main.js': "const l = require('./login');\nl.sign((e, t) => { console.log('before', e, t); l.later(); l.sign((e2, t2) => console.log('after', e2, t2)); });\n",
+    });
+    const before = node(dir, 'main.js');
+    expect(before).toBe('before null string\nafter null string\n');
+    run(['migrate', '.'], dir);
+    expect(read(dir, 'login.js')).toContain("engine.signToken({ u: 1 }, 'k', {}, (err, t) => done(err, typeof t))");
+    expect(read(dir, 'engine.js')).toContain("require('sc-auth-bridge')");
+    expect(node(dir, 'main.js')).toBe(before);
+  });
+
   it('--ignore a file that still requires sc-auth: package.json keeps sc-auth, adds what the migrated files import, and says why', () => {
     const dir = project({
       'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
