@@ -147,7 +147,7 @@ const sourceLines = new WeakMap<Context, string[]>();
  */
 export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
   let lines = sourceLines.get(ctx);
-  if (!lines) sourceLines.set(ctx, (lines = ctx.source.split('\n')));
+  if (!lines) sourceLines.set(ctx, (lines = ctx.source.split(/\r\n|\r|\n/)));
   const marked = (line: number) => line > 0 && ((lines![line - 2] ?? '').includes(IGNORE_MARK) || (lines![line - 1] ?? '').includes(IGNORE_MARK));
   if (marked(positionOf(ctx, path.node).line)) return true;
   const stmt = enclosingStatement(path);
@@ -159,8 +159,8 @@ function positionOf(ctx: Context, node: any): { line: number; column: number } {
   const loc = locOf(node);
   if (loc.line || !node || typeof node.start !== 'number') return loc;
   const before = ctx.source.slice(0, node.start);
-  const line = before.split('\n').length;
-  return { line, column: node.start - (before.lastIndexOf('\n') + 1) + 1 };
+  const line = before.split(/\r\n|\r|\n/).length;
+  return { line, column: node.start - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) };
 }
 
 export function report(ctx: Context, path: ASTPath<any> | null, rule: RuleId, message: string, node?: any): void {

@@ -7,6 +7,7 @@
  * stays as written: its other callers may still pass callbacks.
  */
 import type { ASTPath } from 'jscodeshift';
+import { detectStyle } from './print';
 import type { Context } from './context';
 import { followSemicolonStyle, report, usesSemicolons } from './context';
 import { isFromLegacyEngine, propName, stringValue, unwrap } from './analysis';
@@ -131,7 +132,7 @@ function importWrapper(ctx: Context): void {
   const continues = !!following && typeof following.start === 'number' && /[([`+\-/]/.test(ctx.source[following.start] ?? '');
   const semi = usesSemicolons(ctx) || continues ? ';' : '';
   const text = esm ? `import { ${WRAPPER} } from ${q}${BRIDGE_MODULE}${q}${semi}` : `${kw} { ${WRAPPER} } = require(${q}${BRIDGE_MODULE}${q})${semi}`;
-  const eol = /\r\n/.test(ctx.source) ? '\r\n' : '\n';
+  const eol = detectStyle(ctx.source).lineTerminator;
   if (!anchor) {
     // No other import to write next to: the line goes after the shebang and directives, as text
     // added to the printed file (a new first statement would make recast reprint the program).

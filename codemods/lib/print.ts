@@ -2,13 +2,13 @@
 import type { Collection } from 'jscodeshift';
 
 export interface Style {
-  lineTerminator: '\n' | '\r\n';
+  lineTerminator: '\n' | '\r\n' | '\r';
   quote: 'single' | 'double';
   /** Most indented lines start with a tab: new lines are indented with tabs too. */
   useTabs: boolean;
 }
 
-/** Majority vote: a file with mostly CRLF lines stays CRLF, new string literals follow the usual quote. */
+/** Majority vote: a file with mostly CRLF lines stays CRLF (CR alone stays CR), new string literals follow the usual quote. */
 export function detectStyle(source: string): Style {
   let crlf = 0;
   let lf = 0;
@@ -20,7 +20,9 @@ export function detectStyle(source: string): Style {
   const doubles = countMatches(source, /"(?:[^"\\\n]|\\.)*"/g);
   const tabs = countMatches(source, /^\t/gm);
   const spaces = countMatches(source, /^ +\S/gm);
-  return { lineTerminator: crlf > lf ? '\r\n' : '\n', quote: doubles > singles ? 'double' : 'single', useTabs: tabs > spaces };
+  // Classic Mac line ends (CR alone): no LF at all, and a CR that ends a line.
+  const lineTerminator = crlf > lf ? '\r\n' : lf === 0 && /\r(?!\n)/.test(source) ? '\r' : '\n';
+  return { lineTerminator, quote: doubles > singles ? 'double' : 'single', useTabs: tabs > spaces };
 }
 
 function countMatches(source: string, re: RegExp): number {
@@ -46,10 +48,11 @@ export function print(root: Collection, style: Style): string {
  * indented file, the new lines (those not in the source as written) get tabs for each 4 spaces.
  */
 export function retabNewLines(output: string, source: string): string {
-  const original = new Set(source.split(/\r?\n/));
-  return output.split('\n').map((line) => {
-    const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (original.has(bare)) return line;
-    return line.replace(/^(\t*)((?: {4})+)(?=\S)/, (_m, tabs: string, spaces: string) => tabs + '\t'.repeat(spaces.length / 4));
-  }).join('\n');
+  const original = new Set(source.split(/\r\n|\r|\n/));
+  // Split keeping each line's own end (LF, CRLF, or CR alone).
+  return output.replace(/[^\r\n]*(?:\r\n|\r|\n|$)/g, (whole) => {
+    const line = whole.replace(/(?:\r\n|\r|\n)$/, '');
+    if (line === '' || original.has(line)) return whole;
+    return whole.replace(/^(\t*)((?: {4})+)(?=\S)/, (_m, tabs: string, spaces: string) => tabs + '\t'.repeat(spaces.length / 4));
+  });
 }

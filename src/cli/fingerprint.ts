@@ -3,15 +3,23 @@
 // finding does not turn it into a "new" one.
 import { createHash } from 'node:crypto';
 
+/** Line `line` (1-based) of `text`, whichever line ends it uses (LF, CRLF, CR alone). */
 export function lineAt(text: string, line: number): string {
   let start = 0;
   for (let n = 1; n < line; n++) {
-    const nl = text.indexOf('\n', start);
-    if (nl === -1) return '';
-    start = nl + 1;
+    const end = nextBreak(text, start);
+    if (end === -1) return '';
+    start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
-  const end = text.indexOf('\n', start);
+  const end = nextBreak(text, start);
   return text.slice(start, end === -1 ? text.length : end);
+}
+
+function nextBreak(text: string, from: number): number {
+  const lf = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  if (cr === -1) return lf;
+  return lf === -1 ? cr : Math.min(lf, cr);
 }
 
 export function fingerprintOf(codeLine: string): string {

@@ -43,6 +43,16 @@ describe('fingerprints', () => {
     expect(fingerprintOf(lineAt(a, 2))).not.toBe(fingerprintOf('auth.signToken(t, k, cb);'));
     expect(lineAt('a\r\nb', 2)).toBe('b');
   });
+
+  it('find the line whatever the line ends: LF, CRLF, CR alone (classic Mac), mixed', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = ['x', 'auth.verifyToken(t, k, cb);', 'y'].join(eol);
+      expect(lineAt(text, 2)).toBe('auth.verifyToken(t, k, cb);');
+      expect(lineAt(text, 3)).toBe('y');
+      expect(lineAt(text, 4)).toBe('');
+    }
+    expect(lineAt('a\rb\r\nc\nd', 3)).toBe('c');
+  });
 });
 
 describe('baseline ratchet', () => {

@@ -85,19 +85,21 @@ describe('offsets in a CRLF or tab-indented file', () => {
     expect(map(0)).toBe(0);
   });
 
-  it('every fixture input with CRLF line ends migrates to its output with CRLF line ends', () => {
-    let compared = 0;
-    for (const c of all) {
-      if (c.source.includes('\r')) continue;
-      const lf = migrate(c.source, c.name, c.options, true);
-      if (!lf.changed) continue;
-      const crlf = migrate(c.source.replace(/\n/g, '\r\n'), c.name, c.options, true);
-      expect(crlf.output, c.name).toBe(lf.output.replace(/\r?\n/g, '\r\n'));
-      expect(crlf.findings.map((f) => [f.rule, f.line]), c.name).toEqual(lf.findings.map((f) => [f.rule, f.line]));
-      compared++;
-    }
-    expect(compared).toBeGreaterThan(80);
-  });
+  for (const [label, eol] of [['CRLF', '\r\n'], ['CR (classic Mac)', '\r']]) {
+    it(`every fixture input with ${label} line ends migrates to its output with ${label} line ends`, () => {
+      let compared = 0;
+      for (const c of all) {
+        if (c.source.includes('\r') || /[\u2028\u2029]/.test(c.source)) continue;
+        const lf = migrate(c.source, c.name, c.options, true);
+        if (!lf.changed) continue;
+        const other = migrate(c.source.replace(/\n/g, eol), c.name, c.options, true);
+        expect(other.output, c.name).toBe(lf.output.replace(/\n/g, eol));
+        expect(other.findings.map((f) => [f.rule, f.line]), c.name).toEqual(lf.findings.map((f) => [f.rule, f.line]));
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(80);
+    });
+  }
 
   it('every fixture input indented with tabs migrates to its output indented with tabs', () => {
     const tabify = (s: string) => s.replace(/^((?:  )+)/gm, (m) => '\t'.repeat(m.length / 2));
