@@ -266,8 +266,16 @@ class LazyCopier {
 
   /** The same node in both trees: its own original, annotated like a copy, and frozen. */
   private share(node: any): any {
-    this.util.fixFaultyLocations(node, this.lines);
     const oldIndent = this.indent;
+    // A comment babel attached to two statements may be frozen already, with the one shared
+    // before; its .loc (never frozen) is still annotated here.
+    if (Object.isFrozen(node)) {
+      if (node.loc) this.annotate(node, node.loc);
+      this.indent = oldIndent;
+      this.seen.set(node, node);
+      return node;
+    }
+    this.util.fixFaultyLocations(node, this.lines);
     if (node.loc) this.annotate(node, node.loc);
     this.indent = oldIndent;
     if (!Object.prototype.hasOwnProperty.call(node, 'original')) {

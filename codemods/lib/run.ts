@@ -72,10 +72,12 @@ export interface PreCheck { findings: Finding[]; facts: ModuleFacts }
 export function checkThenRun(source: string, file: string, check: Step, steps: Array<[string, Step]>,
   opts: PipelineOptions & { facts?: boolean }, wanted: (pre: PreCheck) => boolean): { pre: PreCheck; result?: RunResult } | undefined {
   if (!lazyCopies || /[\t\r\u2028\u2029]/.test(source)) return undefined;
-  const parsed = parseForEdit(source, file, lazyCopies === 'nothing-hot' ? () => [] : (text) => hotOffsets(text, [], opts.engineNames ?? []));
-  const checked = createContext(parsed.j, parsed.root, file, source, opts);
+  let parsed: { j: JSCodeshift; root: Collection };
+  let checked: Context;
   let pre: PreCheck;
   try {
+    parsed = parseForEdit(source, file, lazyCopies === 'nothing-hot' ? () => [] : (text) => hotOffsets(text, [], opts.engineNames ?? []));
+    checked = createContext(parsed.j, parsed.root, file, source, opts);
     checked.transform = 'check';
     check(checked);
     if (checked.changed) throw new Error(`internal: a read-only run edited ${file}`);

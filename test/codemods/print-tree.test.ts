@@ -68,6 +68,29 @@ describe('lazy copy', () => {
     expect(changed).toBeGreaterThan(80);
   });
 
+  it('a comment babel attaches to a shared statement and to the copied one after it needs no fallback', () => {
+    // Real shape (socketcluster-server 14's test suite): the comment is trailing for `port++` and
+    // leading for the statement that mentions an engine option.
+    const source = [
+      "const { AuthEngine } = require('sc-auth');",
+      'const engine = new AuthEngine();',
+      'function launch(port, done) {',
+      '  port++;',
+      '  // Intentionally make pingInterval higher than pingTimeout, that',
+      '  // way the client will never receive a ping.',
+      '  const server = listen(port, { wsEngine: WS_ENGINE, pingInterval: 2000 });',
+      "  engine.signToken({ port }, 'k', {}, function (err, token) { done(err, server, token); });",
+      '}',
+      'module.exports = launch;',
+      '',
+    ].join('\n');
+    const before = lazyCopyFallbacks();
+    const lazy = migrate(source, 'launch.js', {}, true);
+    expect(lazyCopyFallbacks()).toBe(before);
+    expect(lazy.changed).toBe(true);
+    expect(lazy.output).toBe(migrate(source, 'launch.js', {}, false).output);
+  });
+
   it('needs no fallback on the fixtures: the hot words cover what the steps edit', () => {
     const before = lazyCopyFallbacks();
     for (const c of all) migrate(c.source, c.name, c.options, true);
