@@ -97,7 +97,12 @@ function bundledAfter(list: unknown[], standIns: Map<string, string[]>): unknown
 }
 
 export function migratePackageJson(text: string, filePath: string,
-  opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean; /** tests: the sc-auth-bridge directory running */ runningCopy?: string;
+  opts: { needsBridge: boolean; needsAgAuth: boolean; /** some file of the package now has Promise code */ promiseCode?: boolean;
+    /**
+     * The package's source files as the migration leaves them: when given, whether its code needs
+     * server 15+ is read from them (as check reads it), not taken from `promiseCode`.
+     */
+    files?: ReadonlyArray<PackageFile>; /** tests: the sc-auth-bridge directory running */ runningCopy?: string;
     /** A file of the package outside this run still requires sc-auth (partial run): keep it, add what is needed. */ keepLegacy?: string }): { output: string; changed: boolean; findings: Finding[] } {
   const pkg = parse(text, filePath);
   const before = parse(text, filePath);
@@ -173,7 +178,7 @@ export function migratePackageJson(text: string, filePath: string,
   }
   const pinned = pinnedServer(pkg);
   // Only Promise code needs 15+: a package whose files all moved to the bridge runs on 14 as it is.
-  if (opts.promiseCode && pinned) {
+  if (pinned && (opts.files ? firstPromiseCode(opts.files) !== undefined : opts.promiseCode)) {
     findings.push({ file: filePath, ...locate(output, pinned.section, pinned.name), rule: 'manual-review', severity: 'error',
       message: `${pinned.name} ${pinned.range} is left as it is: ${SERVER_14_NOTE}` });
   }

@@ -59,10 +59,11 @@ export interface PackageFile { file: string; source: string; promiseCode?: Promi
  * The source files of each package.json's package (nearest enclosing one), as read by the scan:
  * what `check` hands checkPackageJson to tell whether a package pinned to server 14 already holds
  * code that needs 15+. A file's `promiseCode` facts, when its parse in the scan computed them,
- * spare a second parse. Files that failed are left out (they are reported on their own).
+ * spare a second parse. Files that failed are left out (they are reported on their own). With
+ * `migrated`, a changed file is given as the migration leaves it (what migrate reports on).
  */
 export function packageSources(packageJsons: readonly string[], results: Iterable<FileResult>,
-  originals: ReadonlyMap<string, string>): Map<string, PackageFile[]> {
+  originals: ReadonlyMap<string, string>, opts: { migrated?: boolean } = {}): Map<string, PackageFile[]> {
   const byDir = new Map<string, PackageFile[]>();
   for (const p of packageJsons) byDir.set(path.dirname(p), []);
   const dirs = new Set(byDir.keys());
@@ -71,6 +72,11 @@ export function packageSources(packageJsons: readonly string[], results: Iterabl
     if (r.status === 'failed' || source === undefined) continue;
     const dir = nearestPackage(r.file, dirs);
     if (dir === undefined) continue;
+    // migrate: the text the migration leaves; the scan's facts describe the text as it was.
+    if (opts.migrated && r.status === 'changed' && r.output !== undefined) {
+      byDir.get(dir)!.push({ file: r.file, source: r.output });
+      continue;
+    }
     const promiseCode = (r.facts as { promiseCode?: PromiseCodeFacts } | undefined)?.promiseCode;
     byDir.get(dir)!.push(promiseCode ? { file: r.file, source, promiseCode } : { file: r.file, source });
   }

@@ -6,6 +6,8 @@ import type { Finding, ModuleFacts, PipelineOptions, RuleId, Target } from '../.
 
 export type { Finding, ModuleFacts, PipelineOptions, RuleId, Target };
 export type Severity = Finding['severity'];
+/** A package's source file for the package.json checks (see packages.ts). */
+export interface PackageSourceFile { file: string; source: string; promiseCode?: { site?: { line: number; column: number; what: string }; bridgeEngineForServer: boolean } }
 export interface PipelineResult {
   output: string; changed: boolean; findings: Finding[]; needsBridge: boolean; needsAgAuth: boolean; facts?: ModuleFacts;
 }
@@ -15,9 +17,9 @@ export interface PipelineModule {
   checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
   analyzeSource(source: string, filePath: string, options?: PipelineOptions & { unfiltered?: boolean }): { findings: Finding[]; facts: ModuleFacts };
   migrateSource(source: string, filePath: string, options?: PipelineOptions & { facts?: boolean }): PipelineResult;
-  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean; keepLegacy?: string }):
+  migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean; keepLegacy?: string; files?: ReadonlyArray<PackageSourceFile> }):
     { output: string; changed: boolean; findings: Finding[] };
-  checkPackageJson(text: string, filePath: string, opts?: { files?: ReadonlyArray<{ file: string; source: string }> }): Finding[];
+  checkPackageJson(text: string, filePath: string, opts?: { files?: ReadonlyArray<PackageSourceFile> }): Finding[];
   TRANSFORMS: ReadonlyArray<{ name: string; description: string }>;
   RULES: ReadonlyArray<{ id: RuleId; description: string; severity: Severity }>;
 }

@@ -82,6 +82,33 @@ describe('a run over part of a package', () => {
     expect(node(dir, 'main.js')).toBe(before);
   });
 
+  it('a package pinned to server 14 whose migration only wraps a hand-off (and moves an unused import) gets no pin finding, as check afterwards', () => {
+    const dir = project({
+      'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2", "socketcluster-server": "^14.7.2" } }\n',
+      'auth-engine.js': [
+        "const jwt = require('jsonwebtoken');",
+        'module.exports = {',
+        '  signToken: function (token, key, options, callback) { jwt.sign(token, key, { algorithm: \'HS256\' }, callback); },',
+        '  verifyToken: function (signedToken, key, options, callback) { jwt.verify(signedToken, key, {}, callback); }',
+        '};',
+        '',
+      ].join('\n'),
+      'server.js': [
+        "const socketClusterServer = require('socketcluster-server');",
+        "const { AuthEngine } = require('sc-auth');",
+        "exports.start = () => socketClusterServer.listen(0, { authKey: 'secret', authEngine: require('./auth-engine') });",
+        '',
+      ].join('\n'),
+    });
+    const migrated = JSON.parse(run(['migrate', '--json', '.'], dir).stdout);
+    expect(read(dir, 'server.js')).toContain("authEngine: fromLegacyEngine(require('./auth-engine'))");
+    const pin = (doc: any) => doc.findings.filter((f: any) => f.file === 'package.json' && f.rule === 'manual-review');
+    expect(pin(migrated)).toEqual([]);
+    const checked = run(['check', '--json', '.'], dir);
+    expect(pin(JSON.parse(checked.stdout))).toEqual([]);
+    expect(checked.code).toBe(0);
+  });
+
   it('--ignore a file that still requires sc-auth: package.json keeps sc-auth, adds what the migrated files import, and says why', () => {
     const dir = project({
       'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',

@@ -8,7 +8,7 @@ import { DirtyTreeError, GitStatusError } from '../errors';
 import { displayPath } from '../files';
 import { fingerprintOf, lineAt } from '../fingerprint';
 import { gitDirtyFiles } from '../git';
-import { aggregateNeeds } from '../packages';
+import { aggregateNeeds, packageSources } from '../packages';
 import { pipeline } from '../pipeline';
 import { processSource, toFailure, type ReportedFinding } from '../process-file';
 import type { Failure, RunReport } from '../report';
@@ -100,6 +100,9 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
 
   if (packageJsons.length > 0) {
     const p = pipeline();
+    // Whether a package pinned to server 14 now holds code that needs 15+ is read from its files as
+    // migrated, the way check reads it afterwards (an unused import moved to ag-auth is not such code).
+    const sourcesAfter = packageSources(packageJsons, s.results, s.originals, { migrated: true });
     for (const [file, needs] of aggregateNeeds(packageJsons, s.results)) {
       if (needs.failedFiles.length > 0) {
         // Dropping sc-auth from the dependencies would break the files we could not migrate.
@@ -113,7 +116,7 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
         const text = fs.readFileSync(file, 'utf8');
         const outside = legacyFileOutsideRun(file, leftOut);
         const r = p.migratePackageJson(text, file, {
-          needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode,
+          needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode, files: sourcesAfter.get(file),
           keepLegacy: outside ? displayPath(outside, cwd) : undefined,
         });
         const after = r.changed ? r.output : text;
