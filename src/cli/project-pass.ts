@@ -19,8 +19,12 @@ import { processSource, type FileResult, type ProcessOptions } from './process-f
 import type { ModuleFacts } from './pipeline';
 import { relativeSpecifiers, resolveLocal, sameExport } from '../../codemods/lib/resolve';
 
-/** Exporters re-exporting imported engines are found a round later: a chain this deep is plenty. */
-const MAX_ROUNDS = 4;
+/**
+ * Exporters re-exporting imported engines are found a round later, one link of a chain per round:
+ * the rounds go on until no exporter is new, bounded by the number of files (each round must find
+ * a new one) and this floor.
+ */
+const MIN_ROUNDS = 4;
 
 export interface ProjectPassInput {
   results: FileResult[];
@@ -71,7 +75,8 @@ export function projectPass(input: ProjectPassInput): void {
   // 1. Engines imported from project modules, also through modules the text filter skipped
   // (`lib/index.js`: `module.exports = { auth: require('./auth') }`), which pass them on.
   const relays = relayModules(input, results, factsOf);
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  const maxRounds = Math.max(MIN_ROUNDS, results.length + 1);
+  for (let round = 0; round < maxRounds; round++) {
     const next: Record<string, string[]> = { ...outside };
     for (const r of results) {
       const facts = factsOf(r);

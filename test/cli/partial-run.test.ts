@@ -109,6 +109,22 @@ describe('a run over part of a package', () => {
     expect(checked.code).toBe(0);
   });
 
+  it('an engine passed on through a chain of six modules is followed to its caller, whatever the length', () => {
+    const files: Record<string, string> = {
+      'package.json': ENGINE_AND_LOGIN['package.json'],
+      'f0.js': "const { AuthEngine } = require('sc-auth');\nmodule.exports = new AuthEngine();\n",
+      'login.js': "const engine = require('./f6');\nengine.signToken({ u: 1, iat: 1700000000 }, 'k', {}, function (err, t) { console.log('login', err, typeof t); });\n",
+    };
+    // Each link mentions the API in a comment, so the text filter passes it and it is parsed.
+    for (let i = 1; i <= 6; i++) files[`f${i}.js`] = `// the engine for signToken / verifyToken\nconst e = require('./f${i - 1}');\nmodule.exports = e;\n`;
+    const dir = project(files);
+    const before = node(dir, 'login.js');
+    run(['migrate', '.'], dir);
+    expect(read(dir, 'f0.js')).toContain("require('ag-auth')");
+    expect(read(dir, 'login.js')).toContain('.then(');
+    expect(node(dir, 'login.js')).toBe(before);
+  });
+
   it('--ignore a file that still requires sc-auth: package.json keeps sc-auth, adds what the migrated files import, and says why', () => {
     const dir = project({
       'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "sc-auth": "^5.0.2" } }\n',
