@@ -141,17 +141,51 @@ function leadingComments(node: any): any[] {
 const sourceLines = new WeakMap<Context, string[]>();
 
 /**
- * `// sc-auth-bridge-ignore` on the line above the call or above its statement, or on either line,
- * silences findings and TODOs. Read from the text, not from the comments attached to the tree:
- * check's tree and migrate's attach comments differently.
+ * `// sc-auth-bridge-ignore` silences the findings and TODOs of a call: a comment that starts with
+ * the mark, at the end of the call's line or its statement's, or among the comment lines right
+ * above either (a reason may follow on more comment lines: `// sc-auth-bridge-ignore` then
+ * `// (its caller reads req.user at once)`, or one block comment). A comment that only mentions
+ * the mark in passing does not count. Read from the text, not from the comments attached to the
+ * tree: check's tree and migrate's attach comments differently.
  */
 export function isIgnored(ctx: Context, path: ASTPath<any>): boolean {
   let lines = sourceLines.get(ctx);
   if (!lines) sourceLines.set(ctx, (lines = ctx.source.split(/\r\n|\r|\n/)));
-  const marked = (line: number) => line > 0 && ((lines![line - 2] ?? '').includes(IGNORE_MARK) || (lines![line - 1] ?? '').includes(IGNORE_MARK));
+  const marked = (line: number) => line > 0 && (TRAILING_MARK.test(lines![line - 1] ?? '') || markedAbove(lines!, line));
   if (marked(positionOf(ctx, path.node).line)) return true;
   const stmt = enclosingStatement(path);
   return stmt.node !== path.node && marked(positionOf(ctx, stmt.node).line);
+}
+
+const TRAILING_MARK = new RegExp(`(?://|/\\*)\\s*${IGNORE_MARK}`);
+const startsWithMark = (text: string) => text.trim().startsWith(IGNORE_MARK);
+
+/** The comment-only lines right above `line` (1-based): does one of their comments start with the mark? */
+function markedAbove(lines: string[], line: number): boolean {
+  let inBlock = false;
+  // Bounded: a licence header is not a reason to read the whole file.
+  for (let i = line - 2, seen = 0; i >= 0 && seen < 40; i--, seen++) {
+    const t = lines[i].trim();
+    if (inBlock) {
+      const open = t.lastIndexOf('/*');
+      if (open === -1) { if (startsWithMark(t.replace(/^\*+/, ''))) return true; continue; }
+      inBlock = false;
+      if (open > 0 && !/^\s*$/.test(t.slice(0, open))) return false;
+      if (startsWithMark(t.slice(open + 2))) return true;
+      continue;
+    }
+    if (t.startsWith('//')) { if (startsWithMark(t.slice(2))) return true; continue; }
+    if (t.endsWith('*/')) {
+      const open = t.indexOf('/*');
+      if (open === 0) { if (startsWithMark(t.slice(2))) return true; continue; }
+      if (open > 0) return false;
+      inBlock = true;
+      if (startsWithMark(t.replace(/^\*+/, ''))) return true;
+      continue;
+    }
+    return false;
+  }
+  return false;
 }
 
 /** recast drops `loc` on some nodes (an exported declaration): the parser's offset still holds. */
