@@ -7,7 +7,7 @@ import type { ASTPath } from 'jscodeshift';
 import { type Context, isIgnored, leaveForReview } from './lib/context';
 import { classifyCall, isEngineMethodCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
-import { CLASS_CALLED_MESSAGE, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
+import { CLASS_CALLED_MESSAGE, isCallOrApply, isMethodName, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
 import { laterCodeReason, orderQuery, statementOf } from './lib/order';
 import { assignedNames, references, usesOwn, visit } from './lib/walk';
 import { findEngineDefs, unknownServerEngine } from './lib/engines';
@@ -52,12 +52,11 @@ export function callbacksStep(ctx: Context): void {
 
 /** `util.promisify(engine.signToken)`, `engine.verifyToken.bind(engine)`: callers we cannot see. */
 function methodsUsedAsValues(ctx: Context): void {
-  ctx.nodes.callsWhere((n) => { const name = propName(n.callee); return name === 'call' || name === 'apply'; }).forEach((p: ASTPath<any>) => {
+  ctx.nodes.callsWhere(isCallOrApply).forEach((p: ASTPath<any>) => {
     if (isClassCalledAsFunction(ctx.analysis, p)) leaveForReview(ctx, p, CLASS_CALLED_MESSAGE);
   });
   for (const site of testDoubleSites(ctx)) leaveForReview(ctx, site.path, site.message);
-  const isMethod = (n: any) => { const name = propName(n); return name === 'signToken' || name === 'verifyToken'; };
-  ctx.nodes.where(['MemberExpression', 'OptionalMemberExpression'], isMethod).forEach((p: ASTPath<any>) => {
+  ctx.nodes.where(['MemberExpression', 'OptionalMemberExpression'], (n) => isMethodName(propName(n))).forEach((p: ASTPath<any>) => {
     const name = propName(p.node);
     const parent = p.parent && p.parent.node;
     if (parent && (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === p.node) return;

@@ -59,7 +59,7 @@ export function migrateSource(source: string, filePath: string, options: RunOpti
   const wanted = (pre: PreCheck) => pre.findings.length > 0 || (!!options.legacyEngineModules && pre.facts.engineHandoffs.some((h) => !h.wrapped));
   let pre: PreCheck;
   let r: RunResult | undefined;
-  const onOneTree = checkThenRun(source, filePath, checkStep as Step, steps, { ...options, facts: options.facts }, wanted);
+  const onOneTree = checkThenRun(source, filePath, checkStep as Step, steps, options, wanted);
   if (onOneTree) {
     ({ pre, result: r } = onOneTree);
   } else {

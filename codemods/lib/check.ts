@@ -11,7 +11,10 @@ import { onScAuth6 } from './project';
 import { bridgedAt, engineForOldServer, findCallbackEngines, findEngineDefs, unknownServerEngine } from './engines';
 import { BRIDGE_MODULE, LEGACY_MODULE } from './types';
 
-const isMethodName = (name: string | undefined): boolean => name === 'signToken' || name === 'verifyToken';
+/** signToken / verifyToken: the names a member expression or a stub names an engine method by. */
+export const isMethodName = (name: string | undefined): boolean => name === 'signToken' || name === 'verifyToken';
+/** `X.call(...)` / `X.apply(...)`: the calls isClassCalledAsFunction looks at. */
+export const isCallOrApply = (node: any): boolean => { const name = propName(node.callee); return name === 'call' || name === 'apply'; };
 
 function engineCalls(ctx: Context): EngineCall[] {
   const out: EngineCall[] = [];
@@ -126,7 +129,6 @@ export function checkStep(ctx: Context): void {
     if (propName(p.node.object) === 'prototype') return report(ctx, p, 'manual-review', `${name} is called through the AuthEngine prototype (a subclass engine): ${SUBCLASS_MESSAGE}`);
     report(ctx, p, 'manual-review', `${name} is used as a value (bound, promisified or stored): its callers pass callbacks`);
   });
-  const isCallOrApply = (n: any) => { const name = propName(n.callee); return name === 'call' || name === 'apply'; };
   ctx.nodes.callsWhere(isCallOrApply).forEach((p: ASTPath<any>) => {
     if (isClassCalledAsFunction(ctx.analysis, p)) report(ctx, p, 'manual-review', CLASS_CALLED_MESSAGE);
   });

@@ -28,9 +28,11 @@ function recast() {
   return recastParts;
 }
 
-/** What the steps look for, anywhere in a node's text: such a node is copied, never shared. */
-// `async` only as the option (`async: true`, `opts.async`, `'async'`), not the keyword of every
-// async function. Imports and requires: a new import is written next to the last one.
+/**
+ * What the steps look for, anywhere in a node's text: such a node is copied, never shared. `async`
+ * only as the option (`async: true`, `opts.async`, `'async'`), not the keyword of every async
+ * function. Imports and requires: a new import is written next to the last one.
+ */
 const HOT_WORDS = /sc-auth|ag-auth|signtoken|verifytoken|decodetoken|engine|\basync\s*:|\.\s*async\b|['"`]async['"`]|\brequire\s*\(|\bimport\b/gi;
 
 /** Sorted offsets (in `text`) of hot words and of the given extra positions. */
@@ -45,7 +47,6 @@ export function hotOffsets(text: string, extra: number[] = [], names: string[] =
   out.push(...extra);
   return out.sort((a, b) => a - b);
 }
-
 
 /**
  * recast.parse for a parser that returns a babel File, with the lazy copy. `hot` gets the text of
@@ -103,6 +104,9 @@ export function lineStarts(text: string): number[] {
 export function offsetMapper(source: string, text: string): (offset: number) => number {
   const textStarts = lineStarts(text);
   const sourceStarts = lineStarts(source);
+  // Leading whitespace of each line, measured once per line (every node offset asks).
+  const textLeads: number[] = [];
+  const sourceLeads: number[] = [];
   const leadOf = (s: string, from: number) => { let i = from; while (i < s.length && /[^\S\r\n\u2028\u2029]/.test(s[i])) i++; return i - from; };
   return (offset: number) => {
     let lo = 0;
@@ -115,8 +119,8 @@ export function offsetMapper(source: string, text: string): (offset: number) => 
     const sourceStart = sourceStarts[lo];
     if (sourceStart === undefined) return offset;
     const column = offset - textStarts[lo];
-    const textLead = leadOf(text, textStarts[lo]);
-    const sourceLead = leadOf(source, sourceStart);
+    const textLead = (textLeads[lo] ??= leadOf(text, textStarts[lo]));
+    const sourceLead = (sourceLeads[lo] ??= leadOf(source, sourceStart));
     return column >= textLead ? sourceStart + sourceLead + (column - textLead) : sourceStart + Math.min(column, sourceLead);
   };
 }
@@ -266,23 +270,19 @@ class LazyCopier {
 
   /** The same node in both trees: its own original, annotated like a copy, and frozen. */
   private share(node: any): any {
-    const oldIndent = this.indent;
     // A comment babel attached to two statements may be frozen already, with the one shared
-    // before; its .loc (never frozen) is still annotated here.
-    if (Object.isFrozen(node)) {
-      if (node.loc) this.annotate(node, node.loc);
-      this.indent = oldIndent;
-      this.seen.set(node, node);
-      return node;
-    }
-    this.util.fixFaultyLocations(node, this.lines);
+    // before: only its .loc (never frozen) is annotated here.
+    const frozen = Object.isFrozen(node);
+    const oldIndent = this.indent;
+    if (!frozen) this.util.fixFaultyLocations(node, this.lines);
     if (node.loc) this.annotate(node, node.loc);
     this.indent = oldIndent;
+    this.seen.set(node, node);
+    if (frozen) return node;
     if (!Object.prototype.hasOwnProperty.call(node, 'original')) {
       Object.defineProperty(node, 'original', originalProperty);
       node.original = node;
     }
-    this.seen.set(node, node);
     deepFreeze(node);
     return node;
   }

@@ -156,7 +156,7 @@ function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, s
     output = print(root, style);
     if (style.useTabs) output = retabNewLines(output, source);
     if (ctx.prelude && ctx.prelude.length) output = insertPrelude(output, ctx.prelude, style.lineTerminator);
-    output = substitutePlaceholders(output, ctx.placeholders, detectStyle(source).lineTerminator);
+    output = substitutePlaceholders(output, ctx.placeholders, style.lineTerminator);
     if (output.includes(NO_SEMI_MARK)) output = dropMarkedSemicolons(output);
     if (swapSeparators) output = output.replace(/\uE028/g, '\u2028').replace(/\uE029/g, '\u2029');
     if (output === original) ctx.changed = false;

@@ -2,17 +2,12 @@
 // the run found (the one Node's resolution starts from), and that package gets ag-auth and/or
 // sc-auth-bridge if any of its migrated files now imports them.
 import path from 'node:path';
+import type { PackageSourceFile } from './pipeline';
 import type { FileResult } from './process-file';
 
 export interface PackageNeeds {
   needsBridge: boolean;
   needsAgAuth: boolean;
-  /**
-   * A file of this package was rewritten to Promise code (not only moved to the compat engine):
-   * such code needs socketcluster-server 15+, even where the package never listed sc-auth itself
-   * (server 14 brings its own).
-   */
-  promiseCode: boolean;
   /** Files of this package the pipeline could not migrate: they may still require sc-auth. */
   failedFiles: string[];
 }
@@ -30,7 +25,7 @@ export function nearestPackage(file: string, packageDirs: ReadonlySet<string>): 
 /** Maps each package.json path to what its files need. */
 export function aggregateNeeds(packageJsons: readonly string[], results: Iterable<FileResult>): Map<string, PackageNeeds> {
   const byDir = new Map<string, PackageNeeds>();
-  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false, promiseCode: false, failedFiles: [] });
+  for (const p of packageJsons) byDir.set(path.dirname(p), { needsBridge: false, needsAgAuth: false, failedFiles: [] });
   const dirs = new Set(byDir.keys());
   for (const r of results) {
     if (r.status !== 'failed' && r.status !== 'changed' && !r.needsBridge && !r.needsAgAuth) continue;
@@ -43,17 +38,11 @@ export function aggregateNeeds(packageJsons: readonly string[], results: Iterabl
     }
     needs.needsBridge ||= r.needsBridge;
     needs.needsAgAuth ||= r.needsAgAuth;
-    needs.promiseCode ||= r.status === 'changed' && !(r.needsBridge && !r.needsAgAuth);
   }
   const out = new Map<string, PackageNeeds>();
   for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);
   return out;
 }
-
-/** What a file's own parse found about code needing socketcluster-server 15+ (codemods/lib/promise-code.ts). */
-interface PromiseCodeFacts { site?: { line: number; column: number; what: string }; bridgeEngineForServer: boolean }
-
-export interface PackageFile { file: string; source: string; promiseCode?: PromiseCodeFacts }
 
 /**
  * The source files of each package.json's package (nearest enclosing one), as read by the scan:
@@ -63,8 +52,8 @@ export interface PackageFile { file: string; source: string; promiseCode?: Promi
  * `migrated`, a changed file is given as the migration leaves it (what migrate reports on).
  */
 export function packageSources(packageJsons: readonly string[], results: Iterable<FileResult>,
-  originals: ReadonlyMap<string, string>, opts: { migrated?: boolean } = {}): Map<string, PackageFile[]> {
-  const byDir = new Map<string, PackageFile[]>();
+  originals: ReadonlyMap<string, string>, opts: { migrated?: boolean } = {}): Map<string, PackageSourceFile[]> {
+  const byDir = new Map<string, PackageSourceFile[]>();
   for (const p of packageJsons) byDir.set(path.dirname(p), []);
   const dirs = new Set(byDir.keys());
   for (const r of results) {
@@ -77,10 +66,10 @@ export function packageSources(packageJsons: readonly string[], results: Iterabl
       byDir.get(dir)!.push({ file: r.file, source: r.output });
       continue;
     }
-    const promiseCode = (r.facts as { promiseCode?: PromiseCodeFacts } | undefined)?.promiseCode;
+    const promiseCode = r.facts?.promiseCode;
     byDir.get(dir)!.push(promiseCode ? { file: r.file, source, promiseCode } : { file: r.file, source });
   }
-  const out = new Map<string, PackageFile[]>();
+  const out = new Map<string, PackageSourceFile[]>();
   for (const p of packageJsons) out.set(p, byDir.get(path.dirname(p))!);
   return out;
 }

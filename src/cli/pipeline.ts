@@ -3,11 +3,12 @@
 // file, or `--help`, should not pay for that.
 // Types only (erased at compile time): sharing them costs no load.
 import type { Finding, ModuleFacts, PipelineOptions, RuleId, Target } from '../../codemods/lib/types';
+import type { PackageFile } from '../../codemods/package-json';
 
 export type { Finding, ModuleFacts, PipelineOptions, RuleId, Target };
 export type Severity = Finding['severity'];
 /** A package's source file for the package.json checks (see packages.ts). */
-export interface PackageSourceFile { file: string; source: string; promiseCode?: { site?: { line: number; column: number; what: string }; bridgeEngineForServer: boolean } }
+export type PackageSourceFile = PackageFile & { source: string };
 export interface PipelineResult {
   output: string; changed: boolean; findings: Finding[]; needsBridge: boolean; needsAgAuth: boolean; facts?: ModuleFacts;
 }

@@ -116,7 +116,7 @@ export async function migrate(opts: CliOptions, cwd: string, out: (s: string) =>
         const text = fs.readFileSync(file, 'utf8');
         const outside = legacyFileOutsideRun(file, leftOut);
         const r = p.migratePackageJson(text, file, {
-          needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, promiseCode: needs.promiseCode, files: sourcesAfter.get(file),
+          needsBridge: needs.needsBridge, needsAgAuth: needs.needsAgAuth, files: sourcesAfter.get(file),
           keepLegacy: outside ? displayPath(outside, cwd) : undefined,
         });
         const after = r.changed ? r.output : text;
