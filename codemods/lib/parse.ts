@@ -1,4 +1,5 @@
 /** Parser choice by extension and the one place where source text becomes an AST. */
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Collection, JSCodeshift } from 'jscodeshift';
 import { parseForPrinting } from './print-tree';
@@ -17,10 +18,44 @@ function babelParser(): typeof import('@babel/parser') {
   return (babel ??= require('@babel/parser') as typeof import('@babel/parser'));
 }
 
-/** Loads jscodeshift and babel now (the CLI does it while git lists the files). */
-export function preloadParsers(): void {
-  jscodeshift();
+// The ast-types of jscodeshift's recast (one instance, so that read-only and printing trees have
+// the same NodePath and Scope classes), found without loading jscodeshift or recast: a read-only
+// run needs neither, and they cost ~50-70 ms of a check's start-up.
+let astTypesCore: { NodePath: new (value: any) => any } | undefined;
+function astTypes(): { NodePath: new (value: any) => any } {
+  if (!astTypesCore) {
+    const fromJscodeshift = createRequire(require.resolve('jscodeshift'));
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    astTypesCore = createRequire(fromJscodeshift.resolve('recast'))('ast-types');
+  }
+  return astTypesCore!;
+}
+
+/**
+ * Loads the parsers now (the CLI does it while git lists the files): babel and ast-types for a
+ * read-only run, with jscodeshift and recast for a printing one.
+ */
+export function preloadParsers(readOnly = false): void {
+  if (!readOnly) jscodeshift();
+  astTypes();
   babelParser();
+}
+
+/**
+ * What parsePlain's callers get for `j`: jscodeshift, loaded on first use only. A read-only run
+ * never builds nor finds anything with it.
+ */
+function lazyJ(filePath: string): JSCodeshift {
+  return new Proxy(function lazyJscodeshift() { /* stand-in */ } as unknown as JSCodeshift, {
+    get: (_target, key) => (jFor(filePath) as any)[key],
+    apply: (_target, thisArg, args) => Reflect.apply(jFor(filePath) as any, thisArg, args),
+  });
+}
+
+/** The two Collection methods a read-only run asks of its root (paths(), get()), on one NodePath. */
+function rootOf(ast: any): Collection {
+  const top = new (astTypes().NodePath)(ast);
+  return { paths: () => [top], get: (...names: Array<string | number>) => top.get(...names) } as unknown as Collection;
 }
 
 export type ParserName = 'babel' | 'ts' | 'tsx';
@@ -117,11 +152,10 @@ export function parsePlain(source: string, filePath: string): { j: JSCodeshift; 
   const name = parserFor(filePath);
   let parser = plain.get(name);
   if (!parser) plain.set(name, (parser = makeParser(name, false)));
-  const j = jFor(filePath);
   try {
     const ast = parser.parse(source);
     readOnlyTrees.add(ast);
-    return { j, root: j(ast) };
+    return { j: lazyJ(filePath), root: rootOf(ast) };
   } catch (err: any) {
     const loc = err && err.loc ? err.loc : undefined;
     throw new ParseError(String(err && err.message ? err.message : err), filePath, loc?.line, loc?.column);

@@ -28,13 +28,14 @@ export interface PipelineModule {
 let loaded: PipelineModule | undefined;
 
 /**
- * Loads the pipeline with jscodeshift and the parsers, while the caller waits for something else
- * (git). A failure here is left for the first real use to report.
+ * Loads the pipeline with the parsers (and jscodeshift, unless `readOnly`: check needs only babel
+ * and ast-types), while the caller waits for something else (git). A failure here is left for the
+ * first real use to report.
  */
-export function preloadPipeline(): void {
+export function preloadPipeline(readOnly: boolean): void {
   try {
     pipeline();
-    (require('../../codemods/lib/parse') as { preloadParsers(): void }).preloadParsers();
+    (require('../../codemods/lib/parse') as { preloadParsers(readOnly: boolean): void }).preloadParsers(readOnly);
   } catch {
     // reported where the pipeline is used
   }

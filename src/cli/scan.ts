@@ -73,7 +73,7 @@ export async function scan(opts: CliOptions, mode: Mode, cwd: string): Promise<S
   // git reads the tree in its own process; meanwhile this thread loads the parsers, which it needs
   // as soon as one file passes the text filter (the main thread always takes files too).
   const git = startGitLists(opts.paths, cwd);
-  if (git.asked > 0) preloadPipeline();
+  if (git.asked > 0) preloadPipeline(mode === 'check');
   const listed = collectFiles(opts.paths, { extensions: opts.extensions, ignore: opts.ignore, cwd, checkFileType: false, gitLists: await git.done });
   const progress = createProgress(listed.sources.length, mode === 'migrate' ? 'migrating' : 'checking', process.stderr);
   const sources: string[] = [];

@@ -4,10 +4,13 @@
 // recast's parse. Either way the output and findings must not depend on what the process did
 // before: the same source migrated in a fresh process, and again in a warm one, gives the same.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LEGACY_SIGN, LEGACY_VERIFY, NEEDS_REVIEW } from './fixtures';
-import { ROOT } from './helpers';
+import { BIN, cleanup, ROOT, tempDir, writeTree } from './helpers';
+
+afterAll(cleanup);
 
 const SAMPLES: Record<string, string> = {
   'sign.js': LEGACY_SIGN,
@@ -79,5 +82,37 @@ describe('parses per migration', () => {
       if (name === 'crlf.js') expect(fresh.output.replace(/\r\n/g, '')).not.toMatch(/\n/);
       if (name === 'tabs.js') expect(fresh.output).toMatch(/^\t/m);
     }
+  });
+});
+
+// check reads trees it never prints: babel and ast-types are all it needs, and jscodeshift with
+// recast would cost its start-up ~50-70 ms. The packages a run loaded are listed at its exit.
+const LIST_PACKAGES = `process.on('exit', () => {
+  const names = new Set(Object.keys(require.cache).map((f) => (/node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(f) || [])[1]).filter(Boolean));
+  require('fs').writeFileSync(process.env.LOADED_LIST, [...names].sort().join('\\n'));
+});`;
+
+describe('what a run loads', () => {
+  it('check: babel and ast-types, not jscodeshift nor recast; migrate: all four', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'sign.js': LEGACY_SIGN, 'review.js': NEEDS_REVIEW, 'typed.ts': SAMPLES['typed.ts'] });
+    const hook = path.join(dir, 'list-packages.js');
+    fs.writeFileSync(hook, LIST_PACKAGES);
+    const loaded = (...args: string[]) => {
+      const list = path.join(dir, `loaded-${args[0]}.txt`);
+      const r = spawnSync(process.execPath, ['-r', hook, BIN, ...args, '--jobs', '1', '--json', 'sign.js', 'review.js', 'typed.ts'],
+        { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOADED_LIST: list } });
+      return { packages: fs.readFileSync(list, 'utf8').split('\n'), findings: JSON.parse(r.stdout).findings, code: r.status };
+    };
+    const check = loaded('check');
+    expect(check.code).toBe(1);
+    expect(check.packages).toEqual(expect.arrayContaining(['@babel/parser', 'ast-types']));
+    expect(check.packages).not.toContain('jscodeshift');
+    expect(check.packages).not.toContain('recast');
+    const migrate = loaded('migrate', '--dry');
+    expect(migrate.packages).toEqual(expect.arrayContaining(['@babel/parser', 'ast-types', 'jscodeshift', 'recast']));
+    // The read-only trees answer as before: the files' legacy imports and callback calls.
+    const rules = new Set(check.findings.map((f: { rule: string }) => f.rule));
+    expect([...rules].sort()).toEqual(['callback-call', 'sc-auth-import']);
   });
 });

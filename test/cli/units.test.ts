@@ -180,9 +180,11 @@ describe('worker pool sizing and progress gating', () => {
     expect(workerCount(125, 8, 'check')).toBe(4);
     expect(workerCount(1000, 1, 'check')).toBe(0);
   });
-  it('defaults --jobs to the cores the load average leaves free, at least 1', () => {
-    expect(defaultJobs(8, 0.2)).toBe(8);
-    expect(defaultJobs(8, 3)).toBe(5);
+  it('defaults --jobs to the cores the load average leaves free over the 1.5 a thread keeps busy, at least 1', () => {
+    expect(defaultJobs(8, 0.2)).toBe(5);
+    expect(defaultJobs(8, 3)).toBe(3);
+    expect(defaultJobs(4, 0)).toBe(2);
+    expect(defaultJobs(2, 0)).toBe(1);
     expect(defaultJobs(2, 1.2)).toBe(1);
     expect(defaultJobs(2, 9)).toBe(1);
   });
