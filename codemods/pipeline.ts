@@ -68,7 +68,8 @@ export function migrateSource(source: string, filePath: string, options: RunOpti
   }
   if (!r) return options.facts ? { ...unchanged, facts: pre.facts } : unchanged;
   // What the file exports is read from the source as written; what it leaves, from the result.
-  const facts = options.facts && r.foreignNeeds ? { ...pre.facts, foreignNeeds: r.foreignNeeds } : undefined;
+  const facts = options.facts && r.foreignNeeds
+    ? { ...pre.facts, foreignNeeds: r.foreignNeeds, ...(r.laterExports && r.laterExports.length ? { laterExports: r.laterExports } : {}) } : undefined;
   return { output: r.output, changed: r.changed, findings: r.findings, needsBridge: r.importsBridge, needsAgAuth: r.importsAgAuth, ...(facts ? { facts } : {}) };
 }
 

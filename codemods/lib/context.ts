@@ -34,6 +34,11 @@ export interface Context {
   bridgedExports?: Record<string, string>;
   /** Lines to add at the top of the printed file, after a shebang and the directive prologue. */
   prelude?: string[];
+  /** Project pass: see PipelineOptions.callersOf / externalCallers. */
+  callersOf?: Record<string, string[]>;
+  externalCallers?: Record<string, string>;
+  /** Export names of functions whose converted callback now runs later (filled by order.ts). */
+  laterExports: Set<string>;
 }
 
 /**
@@ -61,6 +66,9 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     keepBridge: opts.keepBridge,
     legacyEngineModules: opts.legacyEngineModules,
     bridgedExports: opts.bridgedExports,
+    callersOf: opts.callersOf,
+    externalCallers: opts.externalCallers,
+    laterExports: new Set(),
   };
 }
 

@@ -12,6 +12,7 @@ import type { ModuleFacts } from './types';
 import { callbackEngineExports, engineArguments, serverMajorOf } from './engines';
 import { engineHandoffs } from './handoffs';
 import { promiseCodeIfPinned } from './promise-code';
+import { exportTarget, externalCalls } from './cross-file';
 
 /** Everything the project pass reads of one file. */
 export function moduleFacts(ctx: Context): ModuleFacts {
@@ -21,6 +22,7 @@ export function moduleFacts(ctx: Context): ModuleFacts {
     callbackEngineExports: callbackEngineExports(ctx),
     engineHandoffs: engineHandoffs(ctx),
     promiseCode: promiseCodeIfPinned(ctx),
+    ...(ctx.callersOf ? { externalCalls: externalCalls(ctx) } : {}),
   };
 }
 
@@ -62,21 +64,6 @@ export function engineExports(ctx: Context): string[] {
     }
   });
   return [...out].sort();
-}
-
-/** `module.exports` -> 'module.exports'; `module.exports.x` / `exports.x` -> 'x'. */
-function exportTarget(left: any): string | undefined {
-  left = unwrap(left);
-  if (isModuleExports(left)) return 'module.exports';
-  const name = propName(left);
-  if (!name) return undefined;
-  const object = unwrap(left.object);
-  if (isModuleExports(object) || (object.type === 'Identifier' && object.name === 'exports')) return name;
-  return undefined;
-}
-
-function isModuleExports(node: any): boolean {
-  return !!node && propName(node) === 'exports' && unwrap(node.object).type === 'Identifier' && unwrap(node.object).name === 'module';
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
 import { isFunctionNode, ownerClassName, propName } from './analysis';
 import type { Context } from './context';
+import { exportNamesOf } from './cross-file';
 
 /** Calls that invoke their function argument synchronously, before they return. */
 const SYNC_INVOKERS = new Set([
@@ -33,6 +34,11 @@ export interface OrderQuery {
   calls: () => ASTPath<any>[];
   /** Every `new X()` in the file, in document order (from the node index: a visit of the whole tree would write ast-types' defaults into it). */
   newExpressions: () => ASTPath<any>[];
+  /**
+   * A function the walk ended at, with no caller in this file that matters: if other modules can
+   * call it, why one of them would notice (cross-file.ts), else null.
+   */
+  exported?: (fnPath: ASTPath<any>) => string | null;
 }
 
 /** The query of one call's check, on the step's node index. */
@@ -40,6 +46,13 @@ export function orderQuery(ctx: Context, written: Set<string>, calls: () => ASTP
   return {
     j: ctx.j, root: ctx.root, written, calls,
     newExpressions: () => ctx.nodes.of('NewExpression').sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0)),
+    // Only the callbacks step makes a callback later; its decisions are what other files may see.
+    exported: ctx.transform === 'callbacks' ? (fnPath) => {
+      const names = exportNamesOf(ctx, fnPath);
+      for (const name of names) ctx.laterExports.add(name);
+      const known = ctx.externalCallers;
+      return (known && names.map((name) => known[name]).find(Boolean)) || null;
+    } : undefined,
   };
 }
 
@@ -114,6 +127,8 @@ function isInert(s: any, written: Set<string>): boolean {
       return !s.declaration || /^(FunctionDeclaration|TSInterfaceDeclaration|TSTypeAliasDeclaration)$/.test(s.declaration.type);
     case 'ExportDefaultDeclaration':
       return /^(Identifier|FunctionDeclaration)$/.test(s.declaration.type);
+    case 'ExpressionStatement':
+      return schedulesTimer(s.expression);
     case 'ReturnStatement': {
       const a = s.argument;
       if (!a) return true;
@@ -123,6 +138,18 @@ function isInert(s: any, written: Set<string>): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * `setTimeout(() => ..., 100)`: only creates a function and reads literals, and a timer (or an
+ * immediate) fires after the converted callback, which runs once the Promise settles (microtasks
+ * and process.nextTick, within the same turn). process.nextTick itself is not one: it runs first.
+ */
+function schedulesTimer(e: any): boolean {
+  if (!e || e.type !== 'CallExpression' || e.callee.type !== 'Identifier' || !/^(setTimeout|setImmediate|setInterval)$/.test(e.callee.name)) return false;
+  const [fn, ...rest] = e.arguments;
+  return !!fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') &&
+    rest.every((a: any) => /Literal$/.test(a.type) && a.type !== 'TemplateLiteral');
 }
 
 /** The call is last in its function: what does the function's caller do afterwards? */
@@ -193,7 +220,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
   }
   // A named function: every call in this file must itself be in tail position.
   const name = functionName(fnPath);
-  if (!name) return null;
+  if (!name) return q.exported ? q.exported(fnPath) : null;
   const isName = (n: any) => !!n && n.type === 'Identifier' && n.name === name;
   const callers = callsMentioning(q, name).filter((c: ASTPath<any>) => {
     const callee = c.node.callee;
@@ -210,7 +237,7 @@ function functionReason(q: OrderQuery, fnPath: ASTPath<any>, depth: number): str
     const r = statementOf(q, c, depth + 1);
     if (r) reason = `${name}() is called at line ${c.node.loc ? c.node.loc.start.line : '?'} and ${r}`;
   });
-  return reason;
+  return reason ?? (q.exported ? q.exported(fnPath) : null);
 }
 
 const byName = new WeakMap<ASTPath<any>[], Map<string, ASTPath<any>[]>>();

@@ -36,6 +36,8 @@ export interface RunResult {
   facts?: ModuleFacts;
   /** A printing run's: what the result still needs of engines it did not create (opts.facts). */
   foreignNeeds?: ModuleFacts['foreignNeeds'];
+  /** A printing run's: export names of functions whose converted callback now runs later (opts.facts). */
+  laterExports?: string[];
 }
 
 export function runSteps(source: string, file: string, steps: Array<[string, Step]>,
@@ -149,6 +151,7 @@ function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, s
     if (opts.readOnly) facts = moduleFacts(ctx);
     else needs = foreignNeeds(ctx);
   }
+  const laterExports = opts.facts && !opts.readOnly ? [...ctx.laterExports].sort() : undefined;
   let output = original;
   if (ctx.changed && opts.readOnly) throw new Error(`internal: a read-only run edited ${file}`);
   if (ctx.changed) {
@@ -173,7 +176,7 @@ function runOn(parsed: { j: JSCodeshift; root: Collection }, original: string, s
   ctx.findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return {
     output, changed: ctx.changed, findings: ctx.findings, needsBridge: ctx.needsBridge,
-    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge, facts, foreignNeeds: needs,
+    importsAgAuth: ctx.importsAgAuth, importsBridge: ctx.importsBridge, facts, foreignNeeds: needs, laterExports,
   };
 }
 

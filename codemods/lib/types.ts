@@ -46,6 +46,17 @@ export interface PipelineOptions {
    * in fromLegacyEngine() (export name -> where): reported as information, not as legacy code.
    */
   bridgedExports?: Record<string, string>;
+  /**
+   * Project pass, for a file that imports these modules: their exported functions (absolute path
+   * -> export names) whose callback the migration makes later. The file reports where it calls
+   * them (ModuleFacts.externalCalls).
+   */
+  callersOf?: Record<string, string[]>;
+  /**
+   * Project pass: this file's exported functions (export name -> why) that another file calls with
+   * code after the call that would see their callback run later: their callbacks are kept.
+   */
+  externalCallers?: Record<string, string>;
 }
 
 /** What a file tells the project pass about itself. */
@@ -63,6 +74,10 @@ export interface ModuleFacts {
   engineHandoffs: Array<{ specifier: string; name: string; wrapped: boolean; line: number }>;
   /** Only for a file whose package pins socketcluster(-server) below 15 (check's pin finding). */
   promiseCode?: PromiseCodeFacts;
+  /** A printing run's: export names of functions whose converted callback now runs later (cross-file.ts). */
+  laterExports?: string[];
+  /** Given callersOf: where this file calls those functions, and why code after a call would notice. */
+  externalCalls?: Array<{ module: string; name: string; line: number; reason: string | null }>;
 }
 
 export const RULES: ReadonlyArray<{ id: RuleId; description: string; severity: 'error' | 'info' }> = [

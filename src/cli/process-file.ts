@@ -41,6 +41,8 @@ export interface ProcessOptions {
   keepBridge?: string;
   legacyEngineModules?: Record<string, string[]>;
   bridgedExports?: Record<string, string>;
+  callersOf?: Record<string, string[]>;
+  externalCallers?: Record<string, string>;
 }
 
 function withFingerprints(findings: Finding[], text: string, file: string): ReportedFinding[] {
@@ -67,6 +69,7 @@ export function processSource(file: string, source: string, opts: ProcessOptions
   const pipelineOptions = {
     target: opts.target, engineNames: opts.engineNames, engineModules: opts.engineModules, keepBridge: opts.keepBridge,
     legacyEngineModules: opts.legacyEngineModules, bridgedExports: opts.bridgedExports,
+    callersOf: opts.callersOf, externalCallers: opts.externalCallers,
   };
   try {
     if (opts.mode === 'check') {

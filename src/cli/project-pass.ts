@@ -6,7 +6,10 @@
 //   2. (migrate) wraps hand-offs to the server of a hand-written callback engine another module
 //      exports (`authEngine: require('./auth-engine')`) in the bridge's fromLegacyEngine(), and
 //      then reports that engine as served through the bridge rather than as broken;
-//   3. (migrate) keeps a package's sc-auth imports on sc-auth-bridge while any of its files still
+//   3. (migrate) keeps a converted callback as it was where the function holding it is exported
+//      and a file importing it runs code after calling it, which would see the callback run later
+//      (codemods/lib/cross-file.ts);
+//   4. (migrate) keeps a package's sc-auth imports on sc-auth-bridge while any of its files still
 //      calls an engine it did not create the legacy way (a kept callback on `scServer.auth` or on an
 //      imported engine, a *Sync call): on plain ag-auth that callback would never run.
 // Re-runs happen in this thread: they are few, and the first pass's workers are gone.
@@ -36,7 +39,7 @@ export interface ProjectPassInput {
   cwd: string;
 }
 
-type PerFile = Pick<ProcessOptions, 'keepBridge' | 'legacyEngineModules' | 'bridgedExports'>;
+type PerFile = Pick<ProcessOptions, 'keepBridge' | 'legacyEngineModules' | 'bridgedExports' | 'externalCallers'>;
 
 export function projectPass(input: ProjectPassInput): void {
   const { results, originals, options, cwd } = input;
@@ -92,6 +95,7 @@ export function projectPass(input: ProjectPassInput): void {
   }
 
   if (options.mode === 'migrate' && options.target !== 'bridge') {
+    followExternalCallers(input, results, rerun, factsOf);
     wrapLegacyHandoffs(results, known, cwd, rerun, factsOf);
     for (const [files, reason] of bridgeKeepers(results, importsOf, engineModules, input)) {
       for (const file of files) {
@@ -194,6 +198,54 @@ function relayModules(input: ProjectPassInput, results: readonly FileResult[], f
       return out;
     },
   };
+}
+
+/**
+ * Exported functions whose converted callback now runs later (facts.laterExports): every source
+ * file of the run that imports their module, the ones the text filter skipped included (the
+ * callers of an auth helper rarely name sc-auth), says where it calls them. An exporting file with
+ * a caller that runs code after the call is run again, keeping those callbacks.
+ */
+function followExternalCallers(input: ProjectPassInput, results: readonly FileResult[],
+  rerun: (file: string, extra?: PerFile) => FileResult, factsOf: (r: FileResult) => ModuleFacts | undefined): void {
+  const callersOf: Record<string, string[]> = {};
+  for (const r of results) {
+    const later = factsOf(r)?.laterExports;
+    if (later && later.length > 0) callersOf[r.file] = later;
+  }
+  const exporters = Object.keys(callersOf);
+  if (exporters.length === 0) return;
+  const isExporter = (f: string) => Object.prototype.hasOwnProperty.call(callersOf, f);
+  // A file that imports one names its file (or, for an index file, its folder) in a specifier.
+  const stems = [...new Set(exporters.map((f) => {
+    const stem = path.basename(f).replace(/\.[^.]*$/, '');
+    return stem === 'index' ? path.basename(path.dirname(f)) : stem;
+  }))];
+  const reasons = new Map<string, Record<string, string>>();
+  for (const file of input.sources ?? results.map((r) => r.file)) {
+    let text = input.originals.get(file);
+    if (text === undefined) {
+      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
+    }
+    if (!stems.some((s) => text!.includes(s))) continue;
+    if (!relativeSpecifiers(text).some((spec) => { const t = resolveLocal(file, spec, isExporter); return !!t && t !== file; })) continue;
+    let calls: NonNullable<ModuleFacts['externalCalls']>;
+    try {
+      calls = pipeline().analyzeSource(text, file, { target: input.options.target, engineNames: input.options.engineNames, callersOf, unfiltered: true }).facts.externalCalls ?? [];
+    } catch {
+      continue; // a file that does not parse calls nothing we can see
+    }
+    for (const call of calls) {
+      if (!call.reason) continue;
+      const names = callersOf[call.module];
+      const name = names.includes(call.name) ? call.name : 'module.exports';
+      const label = name === 'module.exports' || name === 'default' ? 'the exported function' : `${name}()`;
+      const byName = reasons.get(call.module) ?? {};
+      byName[name] ??= `${label} is called at ${displayPath(file, input.cwd)}:${call.line} and ${call.reason}`;
+      reasons.set(call.module, byName);
+    }
+  }
+  for (const [file, externalCallers] of reasons) rerun(file, { externalCallers });
 }
 
 /**
