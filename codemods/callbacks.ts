@@ -4,7 +4,7 @@
  * compat engine with a TODO (see lib/order.ts for the synchronous-callback hazard).
  */
 import type { ASTPath } from 'jscodeshift';
-import { type Context, isIgnored, leaveForReview } from './lib/context';
+import { type Context, dropStaleTodos, isIgnored, leaveForReview, todoAnchor } from './lib/context';
 import { classifyCall, isEngineMethodCall, isFunctionValue, type EngineCall, optionsLiteral, asyncProperty, stripAsyncOption, hasSpread } from './lib/calls';
 import { isClassCalledAsFunction, propName, unwrap } from './lib/analysis';
 import { CLASS_CALLED_MESSAGE, isCallOrApply, isMethodName, SUBCLASS_MESSAGE, testDoubleSites } from './lib/check';
@@ -24,6 +24,7 @@ export function callbacksStep(ctx: Context): void {
   // reach the server's engine must keep their callbacks.
   const stuck = findEngineDefs(ctx).find((d) => !d.convertible)?.why ?? unknownServerEngine(ctx);
   methodsUsedAsValues(ctx);
+  const converted: Array<{ anchor: any; method: string }> = [];
   // Innermost first: converting an outer call moves inner calls, which must already be final.
   for (const call of calls.reverse()) {
     if (stuck && call.kind === 'server' && call.callbackIndex >= 0) {
@@ -46,8 +47,10 @@ export function callbacksStep(ctx: Context): void {
       leaveForReview(ctx, call.path, `cannot tell whether the last argument of ${call.method}() is options or a callback`);
       continue;
     }
-    convert(ctx, call);
+    const anchor = todoAnchor(call.path).node;
+    if (convert(ctx, call)) converted.push({ anchor, method: call.method });
   }
+  dropStaleTodos(ctx, converted);
 }
 
 /** `util.promisify(engine.signToken)`, `engine.verifyToken.bind(engine)`: callers we cannot see. */
@@ -116,16 +119,23 @@ function initializers(path: ASTPath<any>, name: string): any[] {
   return out;
 }
 
-function convert(ctx: Context, call: EngineCall): void {
+/** leaveForReview, for convert(): false, the call was not converted. */
+function keep(ctx: Context, path: ASTPath<any>, message: string): false {
+  leaveForReview(ctx, path, message);
+  return false;
+}
+
+/** true: converted; false: left for review. */
+function convert(ctx: Context, call: EngineCall): boolean {
   const { j } = ctx;
   const node = call.path.node;
   const cbArg = node.arguments[call.callbackIndex];
   const position = positionReason(call.path);
-  if (position) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${position}`);
+  if (position) return keep(ctx, call.path, `${call.method}() callback left as it is: ${position}`);
 
-  if (asyncOutOfReach(ctx, call)) return leaveForReview(ctx, call.path, `${call.method}() options may carry 'async', which ag-auth's signToken rejects, and this codemod cannot remove it`);
+  if (asyncOutOfReach(ctx, call)) return keep(ctx, call.path, `${call.method}() options may carry 'async', which ag-auth's signToken rejects, and this codemod cannot remove it`);
   const handlers = buildHandlers(ctx, call, cbArg);
-  if (typeof handlers === 'string') return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: ${handlers}`);
+  if (typeof handlers === 'string') return keep(ctx, call.path, `${call.method}() callback left as it is: ${handlers}`);
 
   // sc-auth 5 signs asynchronously only with `async: true`; otherwise the callback ran before the
   // method returned, and code after the call observed its effects.
@@ -135,7 +145,7 @@ function convert(ctx: Context, call: EngineCall): void {
     const stmt = statementPath(call.path);
     const query = orderQuery(ctx, assignedNames(cbArg));
     const reason = stmt ? laterCodeReason(query, stmt) : statementOf(query, call.path, 0);
-    if (reason) return leaveForReview(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
+    if (reason) return keep(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
   }
 
   node.arguments = node.arguments.filter((_: any, i: number) => i !== call.callbackIndex);
@@ -150,6 +160,7 @@ function convert(ctx: Context, call: EngineCall): void {
   for (const next of handlers.chain) replacement = j.callExpression(j.memberExpression(replacement, j.identifier('then')), [next]);
   call.path.replace(replacement);
   ctx.changed = true; ctx.version++;
+  return true;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface Context {
   externalCallers?: Record<string, string>;
   /** Export names of functions whose converted callback now runs later (filled by order.ts). */
   laterExports: Set<string>;
+  /** Statements that hold a TODO of this run (leaveForReview). */
+  todoAnchors: Set<any>;
 }
 
 /**
@@ -69,6 +71,7 @@ export function createContext(j: JSCodeshift, root: Collection, file: string, so
     callersOf: opts.callersOf,
     externalCallers: opts.externalCallers,
     laterExports: new Set(),
+    todoAnchors: new Set(),
   };
 }
 
@@ -133,6 +136,35 @@ export function enclosingStatement(path: ASTPath<any>): ASTPath<any> {
     p = p.parentPath;
   }
   return path;
+}
+
+/** The statement a TODO about the call at `path` goes above. */
+export function todoAnchor(path: ASTPath<any>): ASTPath<any> {
+  let stmt = enclosingStatement(path);
+  // A one-line body (`function F() { AuthEngine.call(this); }`): the comment goes above the line.
+  for (let up = stmt.parentPath && stmt.parentPath.parentPath; up && sameLineAsBlock(stmt, up);) {
+    const outer = enclosingStatement(up);
+    if (outer === stmt || outer === up && !/Statement$|Declaration$/.test(up.node.type)) break;
+    stmt = outer;
+    up = stmt.parentPath && stmt.parentPath.parentPath;
+  }
+  return stmt;
+}
+
+/**
+ * A call converted now that an earlier run left with a TODO (its caller was changed since, or the
+ * codemod learned better): the TODO that said it was left as it is goes, unless another call of
+ * this run keeps a TODO on the same statement. Only comments read from the file, never this run's.
+ */
+export function dropStaleTodos(ctx: Context, converted: ReadonlyArray<{ anchor: any; method: string }>): void {
+  for (const { anchor, method } of converted) {
+    if (ctx.todoAnchors.has(anchor) || !Array.isArray(anchor.comments)) continue;
+    const stale = (c: any) => c.leading && typeof c.start === 'number' &&
+      new RegExp(`^\\s*${TODO_PREFIX.replace(/[()]/g, '\\$&')} ${method}\\(\\) (callback left as it is|options may carry 'async')`).test(String(c.value));
+    if (!anchor.comments.some(stale)) continue;
+    anchor.comments = anchor.comments.filter((c: any) => !stale(c));
+    ctx.changed = true; ctx.version++;
+  }
 }
 
 /** The statement starts on the line its block opens (`{ stmt; }`). */
@@ -219,15 +251,8 @@ export function leaveForReview(ctx: Context, path: ASTPath<any>, message: string
   ctx.needsBridge = true;
   if (isIgnored(ctx, path)) return;
   report(ctx, path, 'manual-review', message);
-  let stmt = enclosingStatement(path);
-  // A one-line body (`function F() { AuthEngine.call(this); }`): the comment goes above the line.
-  for (let up = stmt.parentPath && stmt.parentPath.parentPath; up && sameLineAsBlock(stmt, up);) {
-    const outer = enclosingStatement(up);
-    if (outer === stmt || outer === up && !/Statement$|Declaration$/.test(up.node.type)) break;
-    stmt = outer;
-    up = stmt.parentPath && stmt.parentPath.parentPath;
-  }
-  const node = stmt.node;
+  const node = todoAnchor(path).node;
+  ctx.todoAnchors.add(node);
   // One TODO per left call: two calls in one statement (a JSX expression) get a line each.
   // (Messages name lines, which the inserted comments shift: compared without numbers.)
   const bare = (text: string) => text.replace(/\d+/g, '#');
