@@ -143,7 +143,7 @@ function convert(ctx: Context, call: EngineCall): boolean {
   const asyncSign = call.method === 'signToken' && !!opts && asyncProperty(opts.node)?.value === true;
   if (!asyncSign && !onlySettlesExecutor(call, cbArg)) {
     const stmt = statementPath(call.path);
-    const query = orderQuery(ctx, assignedNames(cbArg));
+    const query = orderQuery(ctx, assignedNames(cbArg), undefined, cbArg);
     const reason = stmt ? laterCodeReason(query, stmt) : statementOf(query, call.path, 0);
     if (reason) return keep(ctx, call.path, `${call.method}() callback left as it is: sc-auth called it synchronously and ${reason}`);
   }

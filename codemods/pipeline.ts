@@ -12,8 +12,10 @@ import { legacyEnginesStep } from './legacy-engines';
 import { importsStep } from './imports';
 import { checkStep } from './lib/check';
 import { mightBeRelevant } from './lib/prefilter';
+import { externalCalls, type ExternalCall } from './lib/cross-file';
 
 export type { Finding, RuleId, Target, PipelineOptions, ModuleFacts } from './lib/types';
+export type { ExternalCall } from './lib/cross-file';
 export { RULES, TRANSFORMS } from './lib/types';
 export { ParseError, parserFor } from './lib/parse';
 export { migratePackageJson, checkPackageJson } from './package-json';
@@ -76,6 +78,17 @@ export function migrateSource(source: string, filePath: string, options: RunOpti
 export function checkSource(source: string, filePath: string, options: PipelineOptions = {}): Finding[] {
   if (!mightBeRelevant(source)) return [];
   return runSteps(source, filePath, [['check', checkStep as (ctx: Context) => void]], { ...options, readOnly: true }).findings;
+}
+
+/**
+ * The project pass's question to a file importing modules whose exported functions now call back
+ * later (options.callersOf): where it calls them, and whether code after a call would notice.
+ * Any file may be asked, also one the text filter skips.
+ */
+export function externalCallsIn(source: string, filePath: string, options: PipelineOptions & { callersOf: Record<string, string[]> }): ExternalCall[] {
+  let calls: ExternalCall[] = [];
+  runSteps(source, filePath, [['callers', (ctx) => { calls = externalCalls(ctx); }]], { ...options, readOnly: true });
+  return calls;
 }
 
 /** checkSource plus the file's ModuleFacts (the project pass of the CLI). */

@@ -9,14 +9,17 @@
  * exporting file again with the reasons (`externalCallers`), where order.ts then keeps the call.
  *
  * Followed: functions exported as `exports.x = ...`, `module.exports = ...` (and its object's
- * members), `export function x`, `export default`, `export { x }`, called in the importing file
- * through the binding of a require or import of that module. Not followed: methods of exported
- * classes, and callers of callers in a third file.
+ * members), `export function x`, `export const x = ...`, `export default`, `export { x }`, called
+ * (or constructed with `new`) in the importing file through the binding of a require or import of
+ * that module, or `require('./m').x(...)`. Not followed (MIGRATION.md lists them): modules that
+ * re-export, aliases (`const f = auth.sign`), `.call`/`.apply`, TypeScript `import x = require()`,
+ * members of `export default {...}`, methods of exported classes, callers of callers in a third
+ * file.
  */
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
 import { propName, stringValue, unwrap } from './analysis';
-import { resolveLocal } from './resolve';
+import { resolveLocal, sameExport } from './resolve';
 import { orderQuery, statementOf } from './order';
 import { assignedNames } from './walk';
 
@@ -56,14 +59,21 @@ export function exportNamesOf(ctx: Context, fnPath: ASTPath<any>): string[] {
     if (key && object && object.type === 'ObjectExpression' && assignment && assignment.type === 'AssignmentExpression' &&
       unwrap(assignment.right) === object && exportTarget(assignment.left) === 'module.exports') out.add(key);
   }
-  // A declared function exported by name elsewhere in the file.
-  const local = fn.type === 'FunctionDeclaration' && fn.id ? fn.id.name
-    : parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier' ? parent.id.name : undefined;
+  // A top-level function exported by name elsewhere in the file (a nested one of the same name is not it).
+  const local = fn.type === 'FunctionDeclaration' && fn.id && isTopLevel(fnPath) ? fn.id.name
+    : parent.type === 'VariableDeclarator' && parent.init === fn && parent.id.type === 'Identifier' && isTopLevel(fnPath.parent.parent) ? parent.id.name : undefined;
   if (local) for (const name of exportsOfLocal(ctx, local)) out.add(name);
   return [...out];
 }
 
-/** Export names a top-level binding `local` is given (a name-only match: the binding is top-level when exported). */
+/** A declaration of the module's top level (possibly inside `export`). */
+function isTopLevel(decl: ASTPath<any> | undefined): boolean {
+  let p: any = decl && decl.parent;
+  if (p && /^Export(Named|Default)Declaration$/.test(p.node.type)) p = p.parent;
+  return !!p && p.node.type === 'Program';
+}
+
+/** Export names the top-level binding `local` is given. */
 function exportsOfLocal(ctx: Context, local: string): string[] {
   const out: string[] = [];
   const isLocal = (n: any) => { n = unwrap(n); return !!n && n.type === 'Identifier' && n.name === local; };
@@ -85,6 +95,7 @@ function exportsOfLocal(ctx: Context, local: string): string[] {
     if (n.source) continue;
     const decl = n.declaration;
     if (decl && decl.type === 'FunctionDeclaration' && decl.id && decl.id.name === local) out.push(local);
+    if (decl && decl.type === 'VariableDeclaration' && decl.declarations.some((d: any) => d.id.type === 'Identifier' && d.id.name === local)) out.push(local);
     for (const s of n.specifiers || []) {
       if (s.type === 'ExportSpecifier' && s.local && s.local.name === local) out.push(s.exported.name ?? s.exported.value);
     }
@@ -93,6 +104,9 @@ function exportsOfLocal(ctx: Context, local: string): string[] {
   return out;
 }
 
+/** A call of an exported function of `module` (its name as the importer reaches it), and why code after it would notice a later callback. */
+export interface ExternalCall { module: string; name: string; line: number; reason: string | null }
+
 /** What an import binding stands for: the whole module object, or one of its exports. */
 interface Imported { module: string; name: string | null }
 
@@ -100,7 +114,7 @@ interface Imported { module: string; name: string | null }
  * Calls in this file of the functions `ctx.callersOf` names (module path -> export names), and
  * why the code after each would see the callback run later (null: nothing can).
  */
-export function externalCalls(ctx: Context): Array<{ module: string; name: string; line: number; reason: string | null }> {
+export function externalCalls(ctx: Context): ExternalCall[] {
   const callersOf = ctx.callersOf;
   if (!callersOf) return [];
   const moduleOf = (lit: any): string | undefined => {
@@ -170,16 +184,14 @@ export function externalCalls(ctx: Context): Array<{ module: string; name: strin
     if (b.name === null || b.name === 'default') return { module: b.module, name: member };
     return undefined;
   };
-  const reaches = (module: string, name: string) => {
-    const names = callersOf[module];
-    return names.includes(name) || (name === 'default' && names.includes('module.exports'));
-  };
-  const out: Array<{ module: string; name: string; line: number; reason: string | null }> = [];
+  const reaches = (module: string, name: string) => callersOf[module].some((exported) => sameExport(name, exported));
+  const out: ExternalCall[] = [];
   const mayCall = (n: any) => {
     const callee = unwrap(n.callee);
     return !!callee && (callee.type === 'Identifier' ? bindings.has(callee.name) : !!propName(callee));
   };
-  for (const p of ctx.nodes.callsWhere(mayCall)) {
+  // `new Session()` runs an exported ES5 constructor like a call.
+  for (const p of ctx.nodes.where(['CallExpression', 'OptionalCallExpression', 'NewExpression'], mayCall)) {
     const target = calleeExport(p, p.node.callee);
     if (!target || !reaches(target.module, target.name)) continue;
     const written = new Set<string>();

@@ -12,7 +12,7 @@ import type { ModuleFacts } from './types';
 import { callbackEngineExports, engineArguments, serverMajorOf } from './engines';
 import { engineHandoffs } from './handoffs';
 import { promiseCodeIfPinned } from './promise-code';
-import { exportTarget, externalCalls } from './cross-file';
+import { exportTarget } from './cross-file';
 
 /** Everything the project pass reads of one file. */
 export function moduleFacts(ctx: Context): ModuleFacts {
@@ -22,7 +22,6 @@ export function moduleFacts(ctx: Context): ModuleFacts {
     callbackEngineExports: callbackEngineExports(ctx),
     engineHandoffs: engineHandoffs(ctx),
     promiseCode: promiseCodeIfPinned(ctx),
-    ...(ctx.callersOf ? { externalCalls: externalCalls(ctx) } : {}),
   };
 }
 

@@ -5,7 +5,8 @@
  * does nothing after it. This module answers "what could run in between?" conservatively.
  */
 import type { ASTPath, Collection, JSCodeshift } from 'jscodeshift';
-import { isFunctionNode, ownerClassName, propName } from './analysis';
+import { isFunctionNode, ownerClassName, propName, unwrap } from './analysis';
+import { visit } from './walk';
 import type { Context } from './context';
 import { exportNamesOf } from './cross-file';
 
@@ -30,6 +31,11 @@ export interface OrderQuery {
   root: Collection;
   /** Identifiers the callback assigns: a later `return x` reads them. */
   written: Set<string>;
+  /**
+   * The callback is a function written at the call that calls nothing but console methods: it
+   * cannot schedule a timer of its own, which a timer set after the call would now overtake.
+   */
+  quietCallback: boolean;
   /** Every call in the file (from the step's node index). */
   calls: () => ASTPath<any>[];
   /** Every `new X()` in the file, in document order (from the node index: a visit of the whole tree would write ast-types' defaults into it). */
@@ -42,9 +48,9 @@ export interface OrderQuery {
 }
 
 /** The query of one call's check, on the step's node index. */
-export function orderQuery(ctx: Context, written: Set<string>, calls: () => ASTPath<any>[] = () => ctx.nodes.callSnapshot()): OrderQuery {
+export function orderQuery(ctx: Context, written: Set<string>, calls: () => ASTPath<any>[] = () => ctx.nodes.callSnapshot(), callback?: any): OrderQuery {
   return {
-    j: ctx.j, root: ctx.root, written, calls,
+    j: ctx.j, root: ctx.root, written, calls, quietCallback: isQuiet(callback),
     newExpressions: () => ctx.nodes.of('NewExpression').sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0)),
     // Only the callbacks step makes a callback later; its decisions are what other files may see.
     exported: ctx.transform === 'callbacks' ? (fnPath) => {
@@ -80,14 +86,14 @@ export function laterCodeReason(q: OrderQuery, stmt: ASTPath<any>, depth = 0): s
       const siblings: any[] = container.value;
       const later = siblings.slice(Number(cur.name) + 1);
       if (owner && owner.type === 'SwitchCase') {
-        if (!later.length || !later.every((s) => isInert(s, q.written))) return 'statements run after it in the same switch case';
+        if (!later.length || !later.every((s) => isInert(s, q))) return 'statements run after it in the same switch case';
         const last = later[later.length - 1];
         if (!last || !/^(BreakStatement|ReturnStatement|ThrowStatement)$/.test(last.type)) return 'a switch case falls through after it';
         cur = container.parentPath.parentPath.parentPath; // SwitchCase -> cases array -> SwitchStatement
         continue;
       }
       for (const s of later) {
-        if (!isInert(s, q.written)) return `statements after it (line ${s.loc ? s.loc.start.line : '?'}) run before the callback`;
+        if (!isInert(s, q)) return `statements after it (line ${s.loc ? s.loc.start.line : '?'}) run before the callback`;
       }
       const endsWithExit = later.some((s) => /^(ReturnStatement|ThrowStatement)$/.test(s.type));
       if (endsWithExit) {
@@ -112,7 +118,8 @@ function signsAsync(call: any): boolean {
 }
 
 /** Statements that cannot observe what the callback did. */
-function isInert(s: any, written: Set<string>): boolean {
+function isInert(s: any, q: OrderQuery): boolean {
+  const written = q.written;
   switch (s.type) {
     case 'EmptyStatement':
     case 'BreakStatement':
@@ -128,7 +135,7 @@ function isInert(s: any, written: Set<string>): boolean {
     case 'ExportDefaultDeclaration':
       return /^(Identifier|FunctionDeclaration)$/.test(s.declaration.type);
     case 'ExpressionStatement':
-      return schedulesTimer(s.expression);
+      return q.quietCallback && schedulesTimer(s.expression);
     case 'ReturnStatement': {
       const a = s.argument;
       if (!a) return true;
@@ -140,10 +147,29 @@ function isInert(s: any, written: Set<string>): boolean {
   }
 }
 
+/** A function literal whose body calls nothing but `console.x()` (and awaits nothing). */
+function isQuiet(callback: any): boolean {
+  const fn = unwrap(callback);
+  if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression')) return false;
+  let quiet = true;
+  visit(fn.body, (n) => {
+    if (!quiet) return;
+    if (n.type === 'NewExpression' || n.type === 'TaggedTemplateExpression' || n.type === 'AwaitExpression' || n.type === 'YieldExpression') quiet = false;
+    else if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+      const callee = unwrap(n.callee);
+      const object = callee && (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') ? unwrap(callee.object) : null;
+      if (!object || object.type !== 'Identifier' || object.name !== 'console') quiet = false;
+    }
+  });
+  return quiet;
+}
+
 /**
  * `setTimeout(() => ..., 100)`: only creates a function and reads literals, and a timer (or an
  * immediate) fires after the converted callback, which runs once the Promise settles (microtasks
  * and process.nextTick, within the same turn). process.nextTick itself is not one: it runs first.
+ * Only with a quiet callback (OrderQuery.quietCallback): a timer the callback sets itself was
+ * registered before this one, and would now come after it.
  */
 function schedulesTimer(e: any): boolean {
   if (!e || e.type !== 'CallExpression' || e.callee.type !== 'Identifier' || !/^(setTimeout|setImmediate|setInterval)$/.test(e.callee.name)) return false;

@@ -49,7 +49,7 @@ export interface PipelineOptions {
   /**
    * Project pass, for a file that imports these modules: their exported functions (absolute path
    * -> export names) whose callback the migration makes later. The file reports where it calls
-   * them (ModuleFacts.externalCalls).
+   * them (pipeline's externalCallsIn).
    */
   callersOf?: Record<string, string[]>;
   /**
@@ -76,8 +76,6 @@ export interface ModuleFacts {
   promiseCode?: PromiseCodeFacts;
   /** A printing run's: export names of functions whose converted callback now runs later (cross-file.ts). */
   laterExports?: string[];
-  /** Given callersOf: where this file calls those functions, and why code after a call would notice. */
-  externalCalls?: Array<{ module: string; name: string; line: number; reason: string | null }>;
 }
 
 export const RULES: ReadonlyArray<{ id: RuleId; description: string; severity: 'error' | 'info' }> = [

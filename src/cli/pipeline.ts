@@ -3,9 +3,10 @@
 // file, or `--help`, should not pay for that.
 // Types only (erased at compile time): sharing them costs no load.
 import type { Finding, ModuleFacts, PipelineOptions, RuleId, Target } from '../../codemods/lib/types';
+import type { ExternalCall } from '../../codemods/lib/cross-file';
 import type { PackageFile } from '../../codemods/package-json';
 
-export type { Finding, ModuleFacts, PipelineOptions, RuleId, Target };
+export type { ExternalCall, Finding, ModuleFacts, PipelineOptions, RuleId, Target };
 export type Severity = Finding['severity'];
 /** A package's source file for the package.json checks (see packages.ts). */
 export type PackageSourceFile = PackageFile & { source: string };
@@ -17,6 +18,7 @@ export interface PipelineModule {
   parserFor(filePath: string): 'babel' | 'ts' | 'tsx';
   checkSource(source: string, filePath: string, options?: PipelineOptions): Finding[];
   analyzeSource(source: string, filePath: string, options?: PipelineOptions & { unfiltered?: boolean }): { findings: Finding[]; facts: ModuleFacts };
+  externalCallsIn(source: string, filePath: string, options: PipelineOptions & { callersOf: Record<string, string[]> }): ExternalCall[];
   migrateSource(source: string, filePath: string, options?: PipelineOptions & { facts?: boolean }): PipelineResult;
   migratePackageJson(text: string, filePath: string, opts: { needsBridge: boolean; needsAgAuth: boolean; promiseCode?: boolean; keepLegacy?: string; files?: ReadonlyArray<PackageSourceFile> }):
     { output: string; changed: boolean; findings: Finding[] };

@@ -19,7 +19,7 @@ import { displayPath } from './files';
 import { pipeline } from './pipeline';
 import { nearestPackage } from './packages';
 import { processSource, type FileResult, type ProcessOptions } from './process-file';
-import type { ModuleFacts } from './pipeline';
+import type { ExternalCall, ModuleFacts } from './pipeline';
 import { relativeSpecifiers, resolveLocal, sameExport } from '../../codemods/lib/resolve';
 
 /**
@@ -216,32 +216,27 @@ function followExternalCallers(input: ProjectPassInput, results: readonly FileRe
   const exporters = Object.keys(callersOf);
   if (exporters.length === 0) return;
   const isExporter = (f: string) => Object.prototype.hasOwnProperty.call(callersOf, f);
-  // A file that imports one names its file (or, for an index file, its folder) in a specifier.
-  const stems = [...new Set(exporters.map((f) => {
-    const stem = path.basename(f).replace(/\.[^.]*$/, '');
-    return stem === 'index' ? path.basename(path.dirname(f)) : stem;
-  }))];
   const reasons = new Map<string, Record<string, string>>();
   for (const file of input.sources ?? results.map((r) => r.file)) {
     let text = input.originals.get(file);
     if (text === undefined) {
       try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
     }
-    if (!stems.some((s) => text!.includes(s))) continue;
     if (!relativeSpecifiers(text).some((spec) => { const t = resolveLocal(file, spec, isExporter); return !!t && t !== file; })) continue;
-    let calls: NonNullable<ModuleFacts['externalCalls']>;
+    let calls: ExternalCall[];
     try {
-      calls = pipeline().analyzeSource(text, file, { target: input.options.target, engineNames: input.options.engineNames, callersOf, unfiltered: true }).facts.externalCalls ?? [];
+      calls = pipeline().externalCallsIn(text, file, { target: input.options.target, engineNames: input.options.engineNames, callersOf });
     } catch {
       continue; // a file that does not parse calls nothing we can see
     }
+    const where = displayPath(file, input.cwd);
     for (const call of calls) {
       if (!call.reason) continue;
-      const names = callersOf[call.module];
-      const name = names.includes(call.name) ? call.name : 'module.exports';
+      const name = callersOf[call.module].find((exported) => sameExport(call.name, exported)) ?? call.name;
       const label = name === 'module.exports' || name === 'default' ? 'the exported function' : `${name}()`;
       const byName = reasons.get(call.module) ?? {};
-      byName[name] ??= `${label} is called at ${displayPath(file, input.cwd)}:${call.line} and ${call.reason}`;
+      // The reason's lines are the caller's: say so.
+      byName[name] ??= `${label} is called at ${where}:${call.line} and, in ${where}, ${call.reason}`;
       reasons.set(call.module, byName);
     }
   }
