@@ -11,8 +11,8 @@
  * Followed: functions exported as `exports.x = ...`, `module.exports = ...` (and its object's
  * members), `export function x`, `export const x = ...`, `export default`, `export { x }`, called
  * (or constructed with `new`) in the importing file through the binding of a require or import of
- * that module, or `require('./m').x(...)`. Not followed (MIGRATION.md lists them): modules that
- * re-export, aliases (`const f = auth.sign`), `.call`/`.apply`, TypeScript `import x = require()`,
+ * that module, or `require('./m').x(...)`; the project pass maps names that modules in between pass
+ * on back to the exporter. Not followed (MIGRATION.md lists them): other re-export forms, aliases (`const f = auth.sign`), `.call`/`.apply`, TypeScript `import x = require()`,
  * members of `export default {...}`, methods of exported classes, callers of callers in a third
  * file.
  */

@@ -213,15 +213,47 @@ function followExternalCallers(input: ProjectPassInput, results: readonly FileRe
     const later = factsOf(r)?.laterExports;
     if (later && later.length > 0) callersOf[r.file] = later;
   }
-  const exporters = Object.keys(callersOf);
-  if (exporters.length === 0) return;
+  if (Object.keys(callersOf).length === 0) return;
   const isExporter = (f: string) => Object.prototype.hasOwnProperty.call(callersOf, f);
-  const reasons = new Map<string, Record<string, string>>();
-  for (const file of input.sources ?? results.map((r) => r.file)) {
-    let text = input.originals.get(file);
+  const sources = input.sources ?? results.map((r) => r.file);
+  const texts = new Map<string, string | null>();
+  const textOf = (file: string): string | null => {
+    let text = input.originals.get(file) ?? texts.get(file);
     if (text === undefined) {
-      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
+      try { text = fs.readFileSync(file, 'utf8'); } catch { text = null; }
+      texts.set(file, text);
     }
+    return text;
+  };
+  // Modules in between that pass the functions on: their names lead back to the exporter's.
+  const origin = new Map<string, Map<string, { module: string; name: string }>>();
+  for (let round = 0, added = true; added && round < sources.length; round++) {
+    added = false;
+    for (const file of sources) {
+      const text = textOf(file);
+      if (!text || !/\bexport|\bexports\b/.test(text)) continue;
+      for (const r of reexportsOf(text)) {
+        const module = resolveLocal(file, r.spec, isExporter);
+        if (!module || module === file) continue;
+        for (const name of callersOf[module]) {
+          if (r.name !== '*' && !sameExport(r.name, name)) continue;
+          if (r.name === '*' && r.as === '*' && r.esm && (name === 'default' || name === 'module.exports')) continue;
+          const as = r.as === '*' ? name : r.as;
+          const known = callersOf[file] ?? [];
+          if (known.includes(as)) continue;
+          callersOf[file] = [...known, as];
+          const byName = origin.get(file) ?? new Map();
+          byName.set(as, origin.get(module)?.get(name) ?? { module, name });
+          origin.set(file, byName);
+          added = true;
+        }
+      }
+    }
+  }
+  const reasons = new Map<string, Record<string, string>>();
+  for (const file of sources) {
+    const text = textOf(file);
+    if (text === null) continue;
     if (!relativeSpecifiers(text).some((spec) => { const t = resolveLocal(file, spec, isExporter); return !!t && t !== file; })) continue;
     let calls: ExternalCall[];
     try {
@@ -232,15 +264,38 @@ function followExternalCallers(input: ProjectPassInput, results: readonly FileRe
     const where = displayPath(file, input.cwd);
     for (const call of calls) {
       if (!call.reason) continue;
-      const name = callersOf[call.module].find((exported) => sameExport(call.name, exported)) ?? call.name;
+      const reached = callersOf[call.module].find((exported) => sameExport(call.name, exported)) ?? call.name;
+      const { module, name } = origin.get(call.module)?.get(reached) ?? { module: call.module, name: reached };
       const label = name === 'module.exports' || name === 'default' ? 'the exported function' : `${name}()`;
-      const byName = reasons.get(call.module) ?? {};
+      const byName = reasons.get(module) ?? {};
       // The reason's lines are the caller's: say so.
       byName[name] ??= `${label} is called at ${where}:${call.line} and, in ${where}, ${call.reason}`;
-      reasons.set(call.module, byName);
+      reasons.set(module, byName);
     }
   }
   for (const [file, externalCallers] of reasons) rerun(file, { externalCallers });
+}
+
+/**
+ * Re-exports a module writes as text: `module.exports = require('./auth')` and `export * from
+ * './auth'` (as '*', every name), `exports.sign = require('./auth').sign` and
+ * `export { sign, verify as check } from './auth'` (one name each).
+ */
+function reexportsOf(text: string): Array<{ spec: string; name: string; as: string; esm: boolean }> {
+  const out: Array<{ spec: string; name: string; as: string; esm: boolean }> = [];
+  const q = `(['"])(\\.{1,2}(?:/[^'"\\n]*)?)`;
+  for (const m of text.matchAll(new RegExp(`\\bmodule\\.exports\\s*=\\s*require\\(\\s*${q}\\1\\s*\\)\\s*(?:;|$)`, 'gm'))) out.push({ spec: m[2], name: '*', as: '*', esm: false });
+  for (const m of text.matchAll(new RegExp(`\\bexport\\s*\\*\\s*from\\s*${q}\\1`, 'g'))) out.push({ spec: m[2], name: '*', as: '*', esm: true });
+  for (const m of text.matchAll(new RegExp(`\\b(?:module\\.)?exports\\.([A-Za-z_$][\\w$]*)\\s*=\\s*require\\(\\s*${q}\\2\\s*\\)\\.([A-Za-z_$][\\w$]*)`, 'g'))) {
+    out.push({ spec: m[3], name: m[4], as: m[1], esm: false });
+  }
+  for (const m of text.matchAll(new RegExp(`\\bexport\\s*\\{([^}]*)\\}\\s*from\\s*${q}\\2`, 'g'))) {
+    for (const part of m[1].split(',')) {
+      const [name, as] = part.trim().split(/\s+as\s+/);
+      if (name) out.push({ spec: m[3], name, as: as ?? name, esm: true });
+    }
+  }
+  return out;
 }
 
 /**

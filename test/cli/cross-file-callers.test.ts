@@ -176,6 +176,49 @@ auth.refresh({ u: 2 }, (e, s) => console.log('refreshed', typeof s));
     expect(text('auth.js')).toContain("engine.signToken(q, 'k', {}).then(");
   });
 
+  it('follows modules in between that pass the functions on (index files, export * / { } from)', () => {
+    const auth = `${ENGINE}exports.sign = function (payload, done) {
+  engine.signToken(payload, 'k', {}, done);
+};
+exports.verify = function (token, done) {
+  engine.verifyToken(token, 'k', {}, done);
+};
+`;
+    const whole = migrate({
+      'lib/auth.js': auth,
+      'lib/index.js': "module.exports = require('./auth');\n",
+      'main.js': `const lib = require('./lib');
+lib.sign({ a: 1 }, () => {});
+console.log('after');
+`,
+    }, '--dry');
+    expect(whole.kept).toEqual(['lib/auth.js:4 sign() is called at main.js:2 and, in main.js, statements after it (line 3) run before the callback']);
+    const named = migrate({
+      'lib/auth.js': auth,
+      'lib/index.js': "exports.issue = require('./auth').sign;\n",
+      'lib/run.js': `const { issue } = require('.');
+issue({ a: 1 }, () => {});
+console.log('after');
+`,
+    }, '--dry');
+    expect(named.kept).toEqual(['lib/auth.js:4 sign() is called at lib/run.js:2 and, in lib/run.js, statements after it (line 3) run before the callback']);
+    const esm = migrate({
+      'auth.mjs': `import scAuth from 'sc-auth';
+const engine = new scAuth.AuthEngine();
+export function verify(token, done) {
+  engine.verifyToken(token, 'k', {}, done);
+}
+`,
+      'api.mjs': "export { verify as check } from './auth.mjs';\n",
+      'index.mjs': "export * from './api.mjs';\n",
+      'main.mjs': `import { check } from './index.mjs';
+check('t', () => {});
+console.log('after');
+`,
+    }, '--dry');
+    expect(esm.kept).toEqual(['auth.mjs:4 verify() is called at main.mjs:2 and, in main.mjs, statements after it (line 3) run before the callback']);
+  });
+
   it('leaves methods of exported classes to the reader (documented), and ignores importers that do not parse', () => {
     const { kept, read: text } = migrate({
       'service.js': `${ENGINE}class TokenService {
