@@ -13,8 +13,8 @@
  * (or constructed with `new`) in the importing file through the binding of a require or import of
  * that module, or `require('./m').x(...)`; the project pass maps names that modules in between pass
  * on back to the exporter. Not followed (MIGRATION.md lists them): other re-export forms, aliases (`const f = auth.sign`), `.call`/`.apply`, TypeScript `import x = require()`,
- * members of `export default {...}`, methods of exported classes, callers of callers in a third
- * file.
+ * members of `export default {...}`, methods of exported classes. Callers of callers in other
+ * files are followed by the project pass (passesOn).
  */
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';
@@ -105,7 +105,11 @@ function exportsOfLocal(ctx: Context, local: string): string[] {
 }
 
 /** A call of an exported function of `module` (its name as the importer reaches it), and why code after it would notice a later callback. */
-export interface ExternalCall { module: string; name: string; line: number; reason: string | null }
+export interface ExternalCall {
+  module: string; name: string; line: number; reason: string | null;
+  /** No reason here, but the call is the tail of functions this file exports under these names: their callers decide. */
+  passesOn: string[];
+}
 
 /** What an import binding stands for: the whole module object, or one of its exports. */
 interface Imported { module: string; name: string | null }
@@ -197,7 +201,11 @@ export function externalCalls(ctx: Context): ExternalCall[] {
     const written = new Set<string>();
     for (const a of p.node.arguments) for (const n of assignedNames(a)) written.add(n);
     const start = p.node.loc && p.node.loc.start;
-    out.push({ module: target.module, name: target.name, line: start ? start.line : 0, reason: statementOf(orderQuery(ctx, written), p, 1) });
+    const passesOn = new Set<string>();
+    const query = orderQuery(ctx, written);
+    query.exported = (fnPath) => { for (const name of exportNamesOf(ctx, fnPath)) passesOn.add(name); return null; };
+    const reason = statementOf(query, p, 1);
+    out.push({ module: target.module, name: target.name, line: start ? start.line : 0, reason, passesOn: reason ? [] : [...passesOn] });
   }
   return out;
 }

@@ -204,7 +204,9 @@ function relayModules(input: ProjectPassInput, results: readonly FileResult[], f
  * Exported functions whose converted callback now runs later (facts.laterExports): every source
  * file of the run that imports their module, the ones the text filter skipped included (the
  * callers of an auth helper rarely name sc-auth), says where it calls them. An exporting file with
- * a caller that runs code after the call is run again, keeping those callbacks.
+ * a caller that runs code after the call is run again, keeping those callbacks. Modules that re-export
+ * the functions, and exported functions that end by calling one, pass the question on to their own
+ * importers, round by round (bounded by the number of files).
  */
 function followExternalCallers(input: ProjectPassInput, results: readonly FileResult[],
   rerun: (file: string, extra?: PerFile) => FileResult, factsOf: (r: FileResult) => ModuleFacts | undefined): void {
@@ -225,53 +227,66 @@ function followExternalCallers(input: ProjectPassInput, results: readonly FileRe
     }
     return text;
   };
-  // Modules in between that pass the functions on: their names lead back to the exporter's.
-  const origin = new Map<string, Map<string, { module: string; name: string }>>();
-  for (let round = 0, added = true; added && round < sources.length; round++) {
-    added = false;
-    for (const file of sources) {
-      const text = textOf(file);
-      if (!text || !/\bexport|\bexports\b/.test(text)) continue;
-      for (const r of reexportsOf(text)) {
-        const module = resolveLocal(file, r.spec, isExporter);
-        if (!module || module === file) continue;
-        for (const name of callersOf[module]) {
-          if (r.name !== '*' && !sameExport(r.name, name)) continue;
-          if (r.name === '*' && r.as === '*' && r.esm && (name === 'default' || name === 'module.exports')) continue;
-          const as = r.as === '*' ? name : r.as;
-          const known = callersOf[file] ?? [];
-          if (known.includes(as)) continue;
-          callersOf[file] = [...known, as];
-          const byName = origin.get(file) ?? new Map();
-          byName.set(as, origin.get(module)?.get(name) ?? { module, name });
-          origin.set(file, byName);
-          added = true;
+  // Names of other modules that lead back to an exporter's function: re-exports of modules in
+  // between, and functions that end by calling it (`issue()` in helper.js, calling auth's sign()).
+  const origin = new Map<string, Map<string, { module: string; name: string; via: string[] }>>();
+  const pass = (file: string, as: string, module: string, name: string, hop?: string): boolean => {
+    const known = callersOf[file] ?? [];
+    if (known.includes(as)) return false;
+    callersOf[file] = [...known, as];
+    const from = origin.get(module)?.get(name) ?? { module, name, via: [] };
+    const byName = origin.get(file) ?? new Map();
+    byName.set(as, { ...from, via: hop ? [...from.via, hop] : from.via });
+    origin.set(file, byName);
+    return true;
+  };
+  const reasons = new Map<string, Record<string, string>>();
+  // Files to ask again: those importing a module whose names grew (all of them at first).
+  let grown = new Set(Object.keys(callersOf));
+  for (let round = 0; grown.size > 0 && round <= sources.length; round++) {
+    for (let added = true; added;) {
+      added = false;
+      for (const file of sources) {
+        const text = textOf(file);
+        if (!text || !/\bexport|\bexports\b/.test(text)) continue;
+        for (const r of reexportsOf(text)) {
+          const module = resolveLocal(file, r.spec, isExporter);
+          if (!module || module === file) continue;
+          for (const name of callersOf[module]) {
+            if (r.name !== '*' && !sameExport(r.name, name)) continue;
+            if (r.name === '*' && r.as === '*' && r.esm && (name === 'default' || name === 'module.exports')) continue;
+            if (pass(file, r.as === '*' ? name : r.as, module, name)) { added = true; grown.add(file); }
+          }
         }
       }
     }
-  }
-  const reasons = new Map<string, Record<string, string>>();
-  for (const file of sources) {
-    const text = textOf(file);
-    if (text === null) continue;
-    if (!relativeSpecifiers(text).some((spec) => { const t = resolveLocal(file, spec, isExporter); return !!t && t !== file; })) continue;
-    let calls: ExternalCall[];
-    try {
-      calls = pipeline().externalCallsIn(text, file, { target: input.options.target, engineNames: input.options.engineNames, callersOf });
-    } catch {
-      continue; // a file that does not parse calls nothing we can see
+    const next = new Set<string>();
+    for (const file of sources) {
+      const text = textOf(file);
+      if (text === null) continue;
+      if (!relativeSpecifiers(text).some((spec) => { const t = resolveLocal(file, spec, (f) => grown.has(f)); return !!t && t !== file; })) continue;
+      let calls: ExternalCall[];
+      try {
+        calls = pipeline().externalCallsIn(text, file, { target: input.options.target, engineNames: input.options.engineNames, callersOf });
+      } catch {
+        continue; // a file that does not parse calls nothing we can see
+      }
+      const where = displayPath(file, input.cwd);
+      for (const call of calls) {
+        const reached = callersOf[call.module].find((exported) => sameExport(call.name, exported)) ?? call.name;
+        if (!call.reason) {
+          for (const as of call.passesOn) if (pass(file, as, call.module, reached, `${as === 'module.exports' || as === 'default' ? 'the exported function' : `${as}()`} of ${where}`)) next.add(file);
+          continue;
+        }
+        const { module, name, via } = origin.get(call.module)?.get(reached) ?? { module: call.module, name: reached, via: [] };
+        const label = name === 'module.exports' || name === 'default' ? 'the exported function' : `${name}()`;
+        const byName = reasons.get(module) ?? {};
+        // The reason's lines are the caller's: say so.
+        byName[name] ??= `${label}${via.length ? ` (through ${via.join(', then ')})` : ''} is called at ${where}:${call.line} and, in ${where}, ${call.reason}`;
+        reasons.set(module, byName);
+      }
     }
-    const where = displayPath(file, input.cwd);
-    for (const call of calls) {
-      if (!call.reason) continue;
-      const reached = callersOf[call.module].find((exported) => sameExport(call.name, exported)) ?? call.name;
-      const { module, name } = origin.get(call.module)?.get(reached) ?? { module: call.module, name: reached };
-      const label = name === 'module.exports' || name === 'default' ? 'the exported function' : `${name}()`;
-      const byName = reasons.get(module) ?? {};
-      // The reason's lines are the caller's: say so.
-      byName[name] ??= `${label} is called at ${where}:${call.line} and, in ${where}, ${call.reason}`;
-      reasons.set(module, byName);
-    }
+    grown = next;
   }
   for (const [file, externalCallers] of reasons) rerun(file, { externalCallers });
 }

@@ -219,6 +219,31 @@ console.log('after');
     expect(esm.kept).toEqual(['auth.mjs:4 verify() is called at main.mjs:2 and, in main.mjs, statements after it (line 3) run before the callback']);
   });
 
+  it('follows callers of callers in further files (a helper module that ends by calling the export)', () => {
+    const { kept } = migrate({
+      'auth.js': `${ENGINE}module.exports.sign = function (p, done) {
+  engine.signToken(p, 'k', {}, done);
+};
+`,
+      'helper.js': `const auth = require('./auth');
+exports.issue = function (p, done) {
+  auth.sign(p, done);
+};
+`,
+      'api.js': `const { issue } = require('./helper');
+module.exports = function login(user, done) {
+  issue({ user }, done);
+};
+`,
+      'main.js': `const login = require('./api');
+let t = null;
+login('ann', (e, s) => { t = s; });
+console.log('ready', t !== null);
+`,
+    }, '--dry');
+    expect(kept).toEqual(['auth.js:4 sign() (through issue() of helper.js, then the exported function of api.js) is called at main.js:3 and, in main.js, statements after it (line 4) run before the callback']);
+  });
+
   it('leaves methods of exported classes to the reader (documented), and ignores importers that do not parse', () => {
     const { kept, read: text } = migrate({
       'service.js': `${ENGINE}class TokenService {
