@@ -11,10 +11,11 @@
  * Followed: functions exported as `exports.x = ...`, `module.exports = ...` (and its object's
  * members), `export function x`, `export const x = ...`, `export default`, `export { x }`, called
  * (or constructed with `new`) in the importing file through the binding of a require or import of
- * that module, or `require('./m').x(...)`; the project pass maps names that modules in between pass
- * on back to the exporter. Not followed (MIGRATION.md lists them): other re-export forms, aliases (`const f = auth.sign`), `.call`/`.apply`, TypeScript `import x = require()`,
- * members of `export default {...}`, methods of exported classes. Callers of callers in other
- * files are followed by the project pass (passesOn).
+ * that module, or `require('./m').x(...)`. The project pass maps names that modules in between pass
+ * on back to the exporter, and follows callers of callers (passesOn) from file to file. Not
+ * followed (MIGRATION.md lists them): other re-export forms, aliases (`const f = auth.sign`),
+ * `.call`/`.apply`, TypeScript `import x = require()`, members of `export default {...}`, methods
+ * of exported classes.
  */
 import type { ASTPath } from 'jscodeshift';
 import type { Context } from './context';

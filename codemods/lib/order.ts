@@ -34,8 +34,9 @@ export interface OrderQuery {
   /**
    * The callback is a function written at the call that calls nothing but console methods: it
    * cannot schedule a timer of its own, which a timer set after the call would now overtake.
+   * (Asked only when a timer follows the call.)
    */
-  quietCallback: boolean;
+  quietCallback: () => boolean;
   /** Every call in the file (from the step's node index). */
   calls: () => ASTPath<any>[];
   /** Every `new X()` in the file, in document order (from the node index: a visit of the whole tree would write ast-types' defaults into it). */
@@ -49,8 +50,10 @@ export interface OrderQuery {
 
 /** The query of one call's check, on the step's node index. */
 export function orderQuery(ctx: Context, written: Set<string>, calls: () => ASTPath<any>[] = () => ctx.nodes.callSnapshot(), callback?: any): OrderQuery {
+  let quiet: boolean | undefined;
   return {
-    j: ctx.j, root: ctx.root, written, calls, quietCallback: isQuiet(callback),
+    j: ctx.j, root: ctx.root, written, calls,
+    quietCallback: () => (quiet ??= isQuiet(callback)),
     newExpressions: () => ctx.nodes.of('NewExpression').sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0)),
     // Only the callbacks step makes a callback later; its decisions are what other files may see.
     exported: ctx.transform === 'callbacks' ? (fnPath) => {
@@ -135,7 +138,7 @@ function isInert(s: any, q: OrderQuery): boolean {
     case 'ExportDefaultDeclaration':
       return /^(Identifier|FunctionDeclaration)$/.test(s.declaration.type);
     case 'ExpressionStatement':
-      return q.quietCallback && schedulesTimer(s.expression);
+      return schedulesTimer(s.expression) && q.quietCallback();
     case 'ReturnStatement': {
       const a = s.argument;
       if (!a) return true;

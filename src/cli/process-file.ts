@@ -41,7 +41,6 @@ export interface ProcessOptions {
   keepBridge?: string;
   legacyEngineModules?: Record<string, string[]>;
   bridgedExports?: Record<string, string>;
-  callersOf?: Record<string, string[]>;
   externalCallers?: Record<string, string>;
 }
 
@@ -69,7 +68,7 @@ export function processSource(file: string, source: string, opts: ProcessOptions
   const pipelineOptions = {
     target: opts.target, engineNames: opts.engineNames, engineModules: opts.engineModules, keepBridge: opts.keepBridge,
     legacyEngineModules: opts.legacyEngineModules, bridgedExports: opts.bridgedExports,
-    callersOf: opts.callersOf, externalCallers: opts.externalCallers,
+    externalCallers: opts.externalCallers,
   };
   try {
     if (opts.mode === 'check') {
